@@ -1,0 +1,16 @@
+/* Growable byte buffer for response bodies and SQL text. */
+#pragma once
+#include <stddef.h>
+
+struct buf {
+	char *data; /* NUL-terminated whenever len > 0; owned, free with buf_free() */
+	size_t len, cap;
+	int oom;    /* set when an allocation failed; later appends are dropped */
+};
+
+void buf_put(struct buf *b, const void *s, size_t n);
+void buf_puts(struct buf *b, const char *s);
+void buf_putc(struct buf *b, char c);
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Frees the storage and zeroes the struct. buf_free on a zeroed struct is a no-op. */
+void buf_free(struct buf *b);
