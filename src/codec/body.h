@@ -11,7 +11,9 @@ struct body_field {
 	const char *name;  /* as sent (matching is the caller's, ASCII case-insensitive) */
 	const char *value; /* trimmed of leading/trailing space, tab, CR, LF; "" for empty,
 			      JSON null and []; JSON true/false -> "true"/"false"; JSON numbers
-			      as decimal integer text or shortest round-trip double text */
+			      as decimal integer text or shortest round-trip double text (an
+			      integral real keeps ".0": 2.0 -> "2.0", so int fields can reject
+			      it; 1.50 -> "1.5") */
 	int complex;       /* 1 if the value held child elements / was a non-empty array or an
 			      object: the caller rejects it if the field is known */
 };
@@ -24,10 +26,12 @@ struct body {
 /* Parses data[0..len) in format fmt. A leading UTF-8 BOM is skipped; an empty or
  * whitespace-only body, or JSON null, gives n == 0. JSON wrapper form: an object whose only
  * member is named elem (ASCII case-insensitive) with an object value is unwrapped.
- * max_fields bounds the fields/elements in the whole body (0 = unbounded); depth is bounded
- * at 32. Rejects invalid UTF-8, NUL bytes, any <!DOCTYPE, entities other than the five
+ * max_fields bounds the fields/elements in the whole body (0 = unbounded): every element
+ * below the XML root, every JSON member and array element below the top level (a JSON wrapper
+ * member does not count). Depth is bounded at 32 (the XML root / JSON top level is level 1).
+ * Rejects invalid UTF-8, NUL bytes, any <!DOCTYPE, entities other than the five
  * predefined ones and numeric references, malformed syntax, a JSON top level that is not an
- * object, trailing garbage, numbers that fit neither int64 nor double.
+ * object, trailing garbage, numbers that fit neither int64 nor double. On error n == 0.
  * Returns 0, or -1 with a one-line English message in err. Memory comes from a. */
 int body_parse(enum fmt fmt, const char *data, size_t len, const char *elem, size_t max_fields,
 	       struct arena *a, struct body *out, char *err, size_t errlen);

@@ -1,0 +1,99 @@
+/* What a handler sees: the parsed request, the response it fills, and the server state it may
+ * use. Handlers never touch the socket. */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "codec/body.h"
+#include "store/store.h"
+#include "util/buf.h"
+
+struct conf;
+struct route;
+
+enum method { M_GET = 1, M_HEAD = 2, M_POST = 4, M_PUT = 8, M_DELETE = 16, M_OTHER = 32 };
+enum role { ROLE_NONE, ROLE_READONLY, ROLE_ADMIN };
+
+/* Process-wide state, set up by main and read by every request. */
+struct app {
+	const struct conf *conf;
+	struct store_handle store;
+	long max_body;
+	long license;        /* license.voice_ports, 0 = 250 per VMS server */
+	long max_port_groups;
+	bool allow_odd;
+	bool allow_reset;
+	const char *public_url;
+	const char *version; /* cupi.version */
+	struct auth_cache *auth;
+};
+
+struct param {
+	const char *name, *value; /* decoded; value NULL when the decoding failed */
+};
+
+struct req {
+	struct app *app;
+	struct arena *a;
+	enum method method;
+	const char *method_name;
+	const char *path;         /* raw path, without the query */
+	const char *query;        /* raw query, or NULL */
+	char **seg;               /* percent-decoded path segments */
+	size_t nseg;
+	const char *id;           /* the {id} segment of the matched route */
+	const struct route *route;
+	const char *body;
+	size_t body_len;
+	enum fmt out;             /* response format chosen from Accept */
+	bool acceptable;          /* Accept allows XML or JSON */
+	enum fmt in;              /* request body format from Content-Type; 0 if none/other */
+	bool has_ctype;
+	const char *user;
+	enum role role;
+	const char *scheme, *host, *listen_host;
+	const char *request_id;
+	/* request header lookup, case-insensitive */
+	const char *(*header)(void *hctx, const char *name);
+	void *hctx;
+};
+
+struct resp {
+	int status;
+	struct buf body;
+	const char *ctype;
+	const char *location;
+	const char *allow;
+	bool www_auth;
+	bool close;
+	const char *object_id; /* the object a write touched, for the audit log */
+};
+
+/* Dispatches a request through the route table: the checks of SPEC §4.2 steps 3-9 run here,
+ * once, then the handler. Always fills rs. */
+void router_dispatch(struct req *rq, struct resp *rs);
+
+/* Fills rs with an error: the status and code of err (ERR_*) and an ErrorDetails body in the
+ * request's format (/cupid paths: JSON). msg is one line. Returns the status. */
+int api_error(struct req *rq, struct resp *rs, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Status and CUPI code of an ERR_* value. */
+int api_err_status(int err);
+const char *api_err_code(int err);
+
+/* Parses the request body (for POST and PUT) with the resource's element name; on a syntax
+ * error fills rs with 400 and returns ERR_INVALID. */
+int api_body(struct req *rq, struct resp *rs, const char *elem, struct body *b);
+/* Sets a 201 response for the object at path (relative URI), with Location. */
+int api_created(struct req *rq, struct resp *rs, const char *path);
+/* Writes a single object or a listing of r as the response (200). */
+int api_send_obj(struct req *rq, struct resp *rs, const struct resource *r, const struct obj *o);
+int api_send_list(struct req *rq, struct resp *rs, const struct resource *r,
+		  const struct listq *q);
+/* Writes a /cupid JSON body (already serialised) with status. */
+int api_json(struct resp *rs, int status, const char *json);
+/* A fresh lower-case v4 GUID (36 chars + NUL) from the arena. */
+char *api_guid(struct arena *a);
+
+/* Handlers: int handler(struct req *rq, struct resp *rs) returns the HTTP status. */
+#define HANDLER(name) int name(struct req *rq __attribute__((unused)), struct resp *rs)

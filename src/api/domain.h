@@ -1,0 +1,29 @@
+/* The creation rules of phone systems, port groups and ports (SPEC §5.3, §5.5, §5.6.3), shared
+ * by the POST handlers and the fixture loader. Each runs inside the caller's write
+ * transaction, after the field formats have been checked. */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "api/api.h"
+
+struct domain_ctx {
+	struct app *app;
+	struct arena *a;
+	bool fixture;     /* fixture document: ObjectId and names may be given, no even rule */
+	const char *id;   /* out: the new (first) object's ObjectId */
+	char err[512];    /* out: the message of a failure */
+};
+
+/* Each returns 0, or an ERR_* with d->err set. in holds validated values; b is the raw body
+ * (for fields that name other objects, such as VmsServerName). */
+int phonesystem_create(struct domain_ctx *d, struct input *in);
+int portgroup_create(struct domain_ctx *d, struct input *in);
+int ports_create(struct domain_ctx *d, struct input *in, const struct body *b);
+/* The licence count: license.voice_ports, or 250 per VMS server when that is 0. */
+int domain_license(struct domain_ctx *d, long *license);
+/* Runs fn inside one write transaction: commit on 0, roll back otherwise. */
+int domain_tx(struct app *app, int (*fn)(struct domain_ctx *d, void *arg), struct domain_ctx *d,
+	      void *arg);
+/* DELETE /vmrest/<resource>/{id}: 204, or 404 when there is no such object. */
+int domain_delete(struct req *rq, struct resp *rs, const struct resource *r);

@@ -1,0 +1,133 @@
+/* /vmrest/phonesystems writes (SPEC §5.3): unique names, the single DefaultTRaPSwitch, and
+ * cascade delete. */
+#include <stdio.h>
+#include <string.h>
+
+#include "api/domain.h"
+#include "api/routes.h"
+#include "err.h"
+#include "util/arena.h"
+
+#define F(name) model_field(&res_phonesystem, name)
+
+/* DUPLICATE_NAME when another phone system (not self) already has name. */
+static int unique_name(struct domain_ctx *d, const char *name, const char *self)
+{
+	struct listq q = LISTQ_ALL;
+	struct obj o;
+	q.filter = F("DisplayName");
+	q.op = Q_EXACT;
+	q.value = name;
+	int rc = store_first(&d->app->store, &res_phonesystem, &q, d->a, &o);
+	if (rc == ERR_NOT_FOUND || (!rc && self && !strcmp(o.v[F("ObjectId")], self)))
+		return 0;
+	if (!rc) {
+		snprintf(d->err, sizeof(d->err), "a phone system named %s already exists", name);
+		return ERR_DUPLICATE;
+	}
+	return rc;
+}
+
+/* Setting DefaultTRaPSwitch true clears it on every other phone system. */
+static int single_default(struct domain_ctx *d, const struct input *in, const char *id)
+{
+	const char *v = in->v[F("DefaultTRaPSwitch")];
+	if (!v || strcmp(v, "1"))
+		return 0;
+	return d->app->store.ops->set_all(d->app->store.s, &res_phonesystem,
+					  F("DefaultTRaPSwitch"), "0", id);
+}
+
+int phonesystem_create(struct domain_ctx *d, struct input *in)
+{
+	const struct store_handle *st = &d->app->store;
+	char err[256];
+	int rc = model_required(&res_phonesystem, in, err, sizeof(err));
+	if (rc) {
+		snprintf(d->err, sizeof(d->err), "%s", err);
+		return rc;
+	}
+	if ((rc = unique_name(d, in->v[F("DisplayName")], NULL)))
+		return rc;
+	if (!in->v[F("DefaultTRaPSwitch")]) {
+		long n = 0;
+		if ((rc = store_count(st, &res_phonesystem, -1, Q_IS, NULL, d->a, &n)))
+			return rc;
+		in->v[F("DefaultTRaPSwitch")] = n ? "0" : "1";
+	}
+	model_defaults(&res_phonesystem, in);
+	const char *id = in->v[F("ObjectId")] ? in->v[F("ObjectId")] : api_guid(d->a);
+	in->v[F("ObjectId")] = id;
+	if ((rc = single_default(d, in, id)) || (rc = st->ops->insert(st->s, &res_phonesystem, in))) {
+		if (rc == ERR_INVALID)
+			snprintf(d->err, sizeof(d->err), "ObjectId %s is already used", id);
+		return rc;
+	}
+	d->id = id;
+	return 0;
+}
+
+static int post_tx(struct domain_ctx *d, void *arg)
+{
+	return phonesystem_create(d, arg);
+}
+
+HANDLER(phonesystems_post)
+{
+	struct body b;
+	struct input in;
+	struct domain_ctx d = {.app = rq->app, .a = rq->a};
+	if (api_body(rq, rs, res_phonesystem.elem, &b))
+		return rs->status;
+	int rc = model_parse(&res_phonesystem, &b, MODE_POST, rq->a, &in, d.err, sizeof(d.err));
+	if (!rc)
+		rc = domain_tx(rq->app, post_tx, &d, &in);
+	if (rc)
+		return api_error(rq, rs, rc, "%s", d.err);
+	rs->object_id = d.id;
+	return api_created(rq, rs, arena_printf(rq->a, "%s/%s", res_phonesystem.path, d.id));
+}
+
+struct put_arg {
+	const char *id;
+	struct input *in;
+};
+
+static int put_tx(struct domain_ctx *d, void *arg)
+{
+	struct put_arg *p = arg;
+	const struct store_handle *st = &d->app->store;
+	const char *name = p->in->v[F("DisplayName")];
+	int rc = 0;
+	if ((name && (rc = unique_name(d, name, p->id))) || (rc = single_default(d, p->in, p->id)))
+		return rc;
+	rc = st->ops->update(st->s, &res_phonesystem, p->id, p->in);
+	if (rc == ERR_NOT_FOUND)
+		snprintf(d->err, sizeof(d->err), "no phonesystem has ObjectId %s", p->id);
+	return rc;
+}
+
+HANDLER(phonesystems_put)
+{
+	struct body b;
+	struct input in;
+	struct obj o;
+	struct domain_ctx d = {.app = rq->app, .a = rq->a};
+	int rc = store_get(&rq->app->store, &res_phonesystem, rq->id, rq->a, &o);
+	if (rc)
+		return api_error(rq, rs, rc, "no phonesystem has ObjectId %s", rq->id);
+	if (api_body(rq, rs, res_phonesystem.elem, &b))
+		return rs->status;
+	rc = model_parse(&res_phonesystem, &b, MODE_PUT, rq->a, &in, d.err, sizeof(d.err));
+	if (!rc)
+		rc = domain_tx(rq->app, put_tx, &d, &(struct put_arg){rq->id, &in});
+	if (rc)
+		return api_error(rq, rs, rc, "%s", d.err);
+	rs->object_id = rq->id;
+	return rs->status = 204;
+}
+
+HANDLER(phonesystems_delete)
+{
+	return domain_delete(rq, rs, &res_phonesystem);
+}

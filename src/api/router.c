@@ -1,0 +1,157 @@
+/* The route table and the checks that run once for every request, before any handler, in the
+ * order of SPEC §4.2 (steps 3-9). */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api/routes.h"
+#include "err.h"
+#include "http/auth.h"
+#include "util/arena.h"
+
+extern const struct resource res_axlserver, res_association;
+
+const struct route router_routes[] = {
+	{"/vmrest/version", R_READONLY, NULL, version_get},
+	{"/vmrest/vmsservers", R_READONLY, &res_vmsserver, coll_get},
+	{"/vmrest/vmsservers/{id}", R_READONLY, &res_vmsserver, obj_get},
+	{"/vmrest/cluster", R_READONLY, &res_vmsserver, coll_get},
+	{"/vmrest/portgrouptemplates", R_READONLY, &res_template, coll_get},
+	{"/vmrest/portgrouptemplates/{id}", R_READONLY, &res_template, obj_get},
+	{"/vmrest/phonesystems", 0, &res_phonesystem, coll_get, phonesystems_post},
+	{"/vmrest/phonesystems/{id}", 0, &res_phonesystem, obj_get, NULL, phonesystems_put,
+	 phonesystems_delete},
+	{"/vmrest/phonesystems/{id}/axlservers", R_READONLY, &res_axlserver, sublist_get},
+	{"/vmrest/phonesystems/{id}/phonesystemassociations", R_READONLY, &res_association,
+	 sublist_get},
+	{"/vmrest/portgroups", 0, &res_portgroup, coll_get, portgroups_post},
+	{"/vmrest/portgroups/{id}", 0, &res_portgroup, obj_get, NULL, portgroups_put,
+	 portgroups_delete},
+	{"/vmrest/ports", 0, &res_port, coll_get, ports_post},
+	{"/vmrest/ports/{id}", 0, &res_port, obj_get, NULL, ports_put, ports_delete},
+	{"/cupid/health", R_CUPID | R_NOAUTH, NULL, cupid_health},
+	{"/cupid/whoami", R_CUPID, NULL, cupid_whoami},
+	{"/cupid/reset", R_CUPID | R_ADMIN, NULL, NULL, cupid_reset},
+	{"/cupid/fixtures", R_CUPID, NULL, cupid_fixtures_list, cupid_fixture_post},
+	{"/cupid/fixtures/{id}", R_CUPID | R_ADMIN, NULL, NULL, cupid_fixture_load},
+};
+const size_t router_nroutes = sizeof(router_routes) / sizeof(router_routes[0]);
+
+/* Matches the decoded segments against a pattern; sets *id for a {id} segment. */
+static bool match(const char *pattern, char **seg, size_t nseg, const char **id)
+{
+	const char *p = pattern + 1;
+	size_t i = 0;
+	for (; *p && i < nseg; i++) {
+		const char *slash = strchr(p, '/');
+		size_t len = slash ? (size_t)(slash - p) : strlen(p);
+		if (len == 4 && !memcmp(p, "{id}", 4))
+			*id = seg[i];
+		else if (strlen(seg[i]) != len || memcmp(seg[i], p, len))
+			return false;
+		p += len + (slash ? 1 : 0);
+		if (!slash)
+			p = "";
+	}
+	return !*p && i == nseg;
+}
+
+/* The route for the path, or NULL; *bad set for an empty, "." or ".." segment. */
+static const struct route *find(struct req *rq)
+{
+	for (size_t i = 0; i < rq->nseg; i++)
+		if (!*rq->seg[i] || !strcmp(rq->seg[i], ".") || !strcmp(rq->seg[i], ".."))
+			return NULL;
+	for (size_t i = 0; i < router_nroutes; i++)
+		if (match(router_routes[i].pattern, rq->seg, rq->nseg, &rq->id))
+			return &router_routes[i];
+	return NULL;
+}
+
+static int (*handler_of(const struct route *r, enum method m))(struct req *, struct resp *)
+{
+	switch (m) {
+	case M_GET:
+	case M_HEAD:
+		return r->get;
+	case M_POST:
+		return r->post;
+	case M_PUT:
+		return r->put;
+	case M_DELETE:
+		return r->del;
+	default:
+		return NULL;
+	}
+}
+
+static const char *allow_of(const struct route *r, struct arena *a)
+{
+	return arena_printf(a, "%s%s%s%s", r->get ? "GET, HEAD" : "",
+			    r->post ? (r->get ? ", POST" : "POST") : "", r->put ? ", PUT" : "",
+			    r->del ? ", DELETE" : "");
+}
+
+static bool only_space(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strchr(" \t\r\n", s[i]))
+			return false;
+	return true;
+}
+
+void router_dispatch(struct req *rq, struct resp *rs)
+{
+	bool vmrest = !strncmp(rq->path, "/vmrest/", 8);
+	if (!vmrest && strncmp(rq->path, "/cupid/", 7)) {
+		api_error(rq, rs, ERR_NOT_FOUND, "no resource at %s", rq->path);
+		return;
+	}
+	const struct route *rt = find(rq);
+	rq->route = rt;
+	bool reading = rq->method == M_GET || rq->method == M_HEAD;
+	bool writing = rq->method == M_POST || rq->method == M_PUT || rq->method == M_DELETE;
+	if (!(rt && (rt->flags & R_NOAUTH) && reading)) {
+		if (auth_check(rq) != 0) {
+			api_error(rq, rs, ERR_AUTH, "valid credentials are required");
+			const char *xrw = rq->header(rq->hctx, "X-Requested-With");
+			if (xrw && !strcmp(xrw, "cupid-ui"))
+				rs->www_auth = false;
+			return;
+		}
+	}
+	if (!rt) {
+		api_error(rq, rs, ERR_NOT_FOUND, "no resource at %s", rq->path);
+		return;
+	}
+	int (*h)(struct req *, struct resp *) = handler_of(rt, rq->method);
+	if (!h) {
+		if ((rt->flags & R_READONLY) && writing) {
+			api_error(rq, rs, ERR_FORBIDDEN, "%s is read-only", rq->path);
+			return;
+		}
+		api_error(rq, rs, ERR_METHOD, "%s is not allowed on %s", rq->method_name,
+			  rq->path);
+		rs->allow = allow_of(rt, rq->a);
+		return;
+	}
+	if ((writing || (rt->flags & R_ADMIN)) && rq->role != ROLE_ADMIN) {
+		api_error(rq, rs, ERR_FORBIDDEN, "user %s may not %s %s", rq->user,
+			  rq->method_name, rq->path);
+		return;
+	}
+	if (vmrest && !rq->acceptable) {
+		api_error(rq, rs, ERR_NOT_ACCEPTABLE,
+			  "Accept allows neither application/xml nor application/json");
+		return;
+	}
+	if ((rq->method == M_POST || rq->method == M_PUT) &&
+	    !only_space(rq->body, rq->body_len) && (!rq->in || (!vmrest && rq->in != FMT_JSON))) {
+		api_error(rq, rs, ERR_MEDIA_TYPE, "the body must be %s",
+			  vmrest ? "application/xml or application/json" : "application/json");
+		return;
+	}
+	if (!(rq->method == M_POST || rq->method == M_PUT))
+		rq->body_len = 0; /* bodies of GET, HEAD and DELETE are ignored */
+	h(rq, rs);
+}

@@ -1,0 +1,42 @@
+/* Handlers named by the route table. */
+#pragma once
+#include "api/api.h"
+
+#define R_READONLY 1u /* POST, PUT and DELETE answer 403 (SPEC §5 method table) */
+#define R_NOAUTH   2u /* GET and HEAD need no credentials */
+#define R_ADMIN    4u /* every method needs the administrator role */
+#define R_CUPID    8u /* cupid's own endpoint: JSON errors, no Accept check */
+
+struct route {
+	const char *pattern; /* "/vmrest/ports/{id}": the only place URL patterns appear */
+	unsigned flags;
+	const struct resource *res; /* the resource whose element names a JSON body wrapper */
+	int (*get)(struct req *rq, struct resp *rs);
+	int (*post)(struct req *rq, struct resp *rs);
+	int (*put)(struct req *rq, struct resp *rs);
+	int (*del)(struct req *rq, struct resp *rs);
+};
+
+/* Route table lookup for metrics and tools: the routes, in order. */
+extern const struct route router_routes[];
+extern const size_t router_nroutes;
+
+HANDLER(version_get);
+HANDLER(coll_get);      /* any collection of rq->route->res */
+HANDLER(obj_get);       /* any object of rq->route->res */
+HANDLER(sublist_get);   /* the phone-system sub-lists */
+HANDLER(ports_post);
+HANDLER(ports_put);
+HANDLER(ports_delete);
+HANDLER(portgroups_post);
+HANDLER(portgroups_put);
+HANDLER(portgroups_delete);
+HANDLER(phonesystems_post);
+HANDLER(phonesystems_put);
+HANDLER(phonesystems_delete);
+HANDLER(cupid_health);
+HANDLER(cupid_whoami);
+HANDLER(cupid_reset);
+HANDLER(cupid_fixtures_list);
+HANDLER(cupid_fixture_load);
+HANDLER(cupid_fixture_post);

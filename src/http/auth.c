@@ -1,0 +1,192 @@
+/* Basic authentication: header decoding, a cache of verified credentials, and the start-up
+ * user rules of SPEC §6.9. */
+#include "http/auth.h"
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "api/api.h"
+#include "conf.h"
+#include "err.h"
+#include "http/passwd.h"
+#include "util/arena.h"
+#include "util/b64.h"
+
+#define CACHE_SLOTS 256
+#define CACHE_TTL   5   /* seconds: a password changed by another process takes effect */
+#define HDR_MAX     512 /* longer headers are verified but not remembered */
+
+struct auth_entry {
+	char hdr[HDR_MAX];
+	char user[65];
+	enum role role;
+	time_t expires;
+};
+
+struct auth_cache {
+	pthread_mutex_t mu;
+	struct auth_entry e[CACHE_SLOTS];
+};
+
+struct auth_cache *auth_cache_new(void)
+{
+	struct auth_cache *c = calloc(1, sizeof(*c));
+	if (c)
+		pthread_mutex_init(&c->mu, NULL);
+	return c;
+}
+
+void auth_cache_free(struct auth_cache *c)
+{
+	if (!c)
+		return;
+	pthread_mutex_destroy(&c->mu);
+	free(c);
+}
+
+static unsigned slot_of(const char *s)
+{
+	unsigned h = 2166136261u;
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h % CACHE_SLOTS;
+}
+
+static time_t now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+static enum role role_of(const char *s)
+{
+	return !strcmp(s, "administrator") ? ROLE_ADMIN
+	       : !strcmp(s, "readonly")    ? ROLE_READONLY
+					   : ROLE_NONE;
+}
+
+/* Verifies user:password against the database (the slow path). */
+static int verify(struct req *rq, const char *hdr, char *user, enum role *role)
+{
+	if (strncasecmp(hdr, "Basic ", 6))
+		return ERR_AUTH;
+	const char *b = hdr + 6;
+	while (*b == ' ')
+		b++;
+	size_t n = strlen(b);
+	while (n && b[n - 1] == ' ')
+		n--;
+	if (n > 1024)
+		return ERR_AUTH;
+	unsigned char dec[800];
+	long len = b64_decode(b, n, dec);
+	if (len < 0)
+		return ERR_AUTH;
+	dec[len] = 0;
+	char *colon = memchr(dec, ':', (size_t)len);
+	if (!colon || colon == (char *)dec || colon - (char *)dec > 64)
+		return ERR_AUTH;
+	size_t ulen = (size_t)(colon - (char *)dec);
+	for (size_t i = 0; i < ulen; i++)
+		user[i] = (char)tolower(dec[i]);
+	user[ulen] = 0;
+	struct user_rec u;
+	struct store_handle *st = &rq->app->store;
+	if (st->ops->user_get(st->s, user, &u))
+		return ERR_AUTH;
+	const char *pw = colon + 1;
+	if (!passwd_verify(pw, (size_t)len - ulen - 1, u.hash))
+		return ERR_AUTH;
+	*role = role_of(u.role);
+	return *role == ROLE_NONE ? ERR_AUTH : 0;
+}
+
+int auth_check(struct req *rq)
+{
+	const char *hdr = rq->header(rq->hctx, "Authorization");
+	if (!hdr)
+		return ERR_AUTH;
+	struct auth_cache *c = rq->app->auth;
+	unsigned slot = slot_of(hdr);
+	bool cacheable = strlen(hdr) < HDR_MAX;
+	time_t now = now_s();
+	if (cacheable) {
+		pthread_mutex_lock(&c->mu);
+		struct auth_entry *e = &c->e[slot];
+		if (e->expires > now && !strcmp(e->hdr, hdr)) {
+			rq->user = arena_strdup(rq->a, e->user);
+			rq->role = e->role;
+			pthread_mutex_unlock(&c->mu);
+			return 0;
+		}
+		pthread_mutex_unlock(&c->mu);
+	}
+	char user[65];
+	enum role role;
+	if (verify(rq, hdr, user, &role))
+		return ERR_AUTH;
+	rq->user = arena_strdup(rq->a, user);
+	rq->role = role;
+	if (cacheable) {
+		pthread_mutex_lock(&c->mu);
+		struct auth_entry *e = &c->e[slot];
+		snprintf(e->hdr, sizeof(e->hdr), "%s", hdr);
+		snprintf(e->user, sizeof(e->user), "%s", user);
+		e->role = role;
+		e->expires = now + CACHE_TTL;
+		pthread_mutex_unlock(&c->mu);
+	}
+	return 0;
+}
+
+static int put_user(struct store_handle *st, const char *name, const char *role,
+		    const char *password)
+{
+	char lower[65], hash[PASSWD_HASH_MAX];
+	size_t n = strlen(name);
+	if (n > 64)
+		return -1;
+	for (size_t i = 0; i <= n; i++)
+		lower[i] = (char)tolower((unsigned char)name[i]);
+	if (passwd_hash(password, strlen(password), hash))
+		return -1;
+	return st->ops->user_put(st->s, lower, role, hash);
+}
+
+int auth_init_users(struct app *app, const struct conf *conf, char *err, size_t errlen)
+{
+	struct store_handle *st = &app->store;
+	int rc = st->ops->begin(st->s, true);
+	for (size_t i = 0; !rc && i < conf->nusers; i++)
+		rc = put_user(st, conf->users[i].name, conf->users[i].role,
+			      conf->users[i].password);
+	long n = 0;
+	if (!rc)
+		rc = st->ops->user_count(st->s, &n);
+	char generated[21] = "";
+	if (!rc && n == 0) {
+		const char *pw = conf_str(conf, "admin_password");
+		if (!*pw) {
+			rc = passwd_random(generated, 20);
+			pw = generated;
+		}
+		if (!rc)
+			rc = put_user(st, "admin", "administrator", pw);
+	}
+	if (!rc)
+		rc = st->ops->commit(st->s);
+	if (rc) {
+		st->ops->rollback(st->s);
+		snprintf(err, errlen, "cannot set up users in the database");
+		return -1;
+	}
+	if (*generated)
+		fprintf(stderr, "cupid: created user \"admin\" with password %s\n", generated);
+	return 0;
+}

@@ -1,0 +1,437 @@
+/* libmicrohttpd glue: listeners, TLS, body limits, content negotiation, the common response
+ * headers and the access log. Everything after the request is assembled happens in the
+ * router; this file never interprets a resource. */
+#include "http/server.h"
+
+#include <microhttpd.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "conf.h"
+#include "err.h"
+#include "util/arena.h"
+
+#define POOL_THREADS   8
+#define CONN_MEMORY    (24 * 1024) /* request head and buffers per connection */
+#define CONN_TIMEOUT_S 60
+#define MAX_CONNS      1000
+#define ARENA_BASE     (8u << 20)
+#define TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
+
+struct listener {
+	struct MHD_Daemon *d;
+	struct server *srv;
+	const char *scheme;
+	char hostport[300]; /* for Location when the request has no Host */
+};
+
+struct server {
+	struct app *app;
+	struct listener l[2];
+	int n;
+	atomic_int inflight;
+	bool access_log;
+};
+
+/* Per-request state, created when the request line arrives. */
+struct rctx {
+	struct listener *l;
+	char *uri;
+	struct buf body;
+	bool seen, too_large;
+	struct timespec t0;
+};
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *con)
+{
+	(void)con;
+	struct listener *l = cls;
+	struct rctx *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->l = l;
+	c->uri = strdup(uri);
+	clock_gettime(CLOCK_MONOTONIC, &c->t0);
+	atomic_fetch_add(&l->srv->inflight, 1);
+	return c;
+}
+
+static void on_done(void *cls, struct MHD_Connection *con, void **con_cls,
+		    enum MHD_RequestTerminationCode toe)
+{
+	(void)con;
+	(void)toe;
+	struct listener *l = cls;
+	struct rctx *c = *con_cls;
+	if (!c)
+		return;
+	atomic_fetch_sub(&l->srv->inflight, 1);
+	buf_free(&c->body);
+	free(c->uri);
+	free(c);
+	*con_cls = NULL;
+}
+
+static const char *header(void *hctx, const char *name)
+{
+	return MHD_lookup_connection_value(hctx, MHD_HEADER_KIND, name);
+}
+
+static bool lws(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Copies s[0..n) without surrounding whitespace into out (lower-cased). */
+static void token(const char *s, size_t n, char *out, size_t outlen)
+{
+	while (n && lws(*s))
+		s++, n--;
+	while (n && lws(s[n - 1]))
+		n--;
+	if (n >= outlen)
+		n = outlen - 1;
+	for (size_t i = 0; i < n; i++)
+		out[i] = (char)((s[i] >= 'A' && s[i] <= 'Z') ? s[i] + 32 : s[i]);
+	out[n] = 0;
+}
+
+/* SPEC §2.3: sets *out and returns true, or returns false for 406. */
+static bool negotiate(const char *accept, enum fmt *out)
+{
+	*out = FMT_XML;
+	if (!accept || !accept[strspn(accept, " \t")])
+		return true;
+	bool json = false, xml = false, any = false;
+	for (const char *p = accept; *p;) {
+		size_t len = strcspn(p, ",");
+		size_t tlen = strcspn(p, ";,");
+		char type[128];
+		token(p, tlen, type, sizeof(type));
+		bool dropped = false;
+		for (const char *q = p + tlen; q < p + len && *q == ';';) {
+			size_t plen = strcspn(q + 1, ";,");
+			char param[64];
+			token(q + 1, plen, param, sizeof(param));
+			if (!strcmp(param, "q=0") || !strcmp(param, "q=0.0") ||
+			    !strcmp(param, "q=0.00") || !strcmp(param, "q=0.000"))
+				dropped = true;
+			q += 1 + plen;
+		}
+		if (*type && !dropped) {
+			any = true;
+			json |= !strcmp(type, "application/json");
+			xml |= !strcmp(type, "application/xml") || !strcmp(type, "text/xml") ||
+			       !strcmp(type, "application/*") || !strcmp(type, "*/*");
+		}
+		p += len + (p[len] ? 1 : 0);
+	}
+	if (json)
+		*out = FMT_JSON;
+	return any && (json || xml);
+}
+
+static enum fmt body_format(const char *ctype)
+{
+	if (!ctype)
+		return 0;
+	char type[128];
+	token(ctype, strcspn(ctype, ";"), type, sizeof(type));
+	if (!strcmp(type, "application/xml") || !strcmp(type, "text/xml"))
+		return FMT_XML;
+	return strcmp(type, "application/json") ? 0 : FMT_JSON;
+}
+
+static const char *request_id(const char *given, struct arena *a)
+{
+	if (given) {
+		size_t n = strlen(given);
+		if (n >= 1 && n <= 64 &&
+		    strspn(given, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") ==
+			    n)
+			return given;
+	}
+	unsigned char r[16];
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		memset(r, 0, sizeof(r));
+	char *out = arena_alloc(a, 33);
+	if (!out)
+		return "00000000000000000000000000000000";
+	for (int i = 0; i < 16; i++)
+		snprintf(out + 2 * i, 3, "%02x", r[i]);
+	return out;
+}
+
+static enum method method_of(const char *m)
+{
+	static const struct {
+		const char *name;
+		enum method m;
+	} ms[] = {{"GET", M_GET}, {"HEAD", M_HEAD}, {"POST", M_POST}, {"PUT", M_PUT},
+		  {"DELETE", M_DELETE}};
+	for (size_t i = 0; i < sizeof(ms) / sizeof(ms[0]); i++)
+		if (!strcmp(m, ms[i].name))
+			return ms[i].m;
+	return M_OTHER;
+}
+
+char *query_decode(const char *s, size_t n, int plus, struct arena *a);
+
+/* Splits the raw path into percent-decoded segments, ignoring one trailing slash. A segment
+ * that does not decode becomes "" (an empty segment: 404). */
+static void segments(struct req *rq)
+{
+	const char *p = rq->path;
+	size_t len = strlen(p);
+	if (len > 1 && p[len - 1] == '/')
+		len--;
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++)
+		n += p[i] == '/';
+	rq->seg = arena_alloc(rq->a, (n + 1) * sizeof(char *));
+	rq->nseg = 0;
+	if (!rq->seg)
+		return;
+	for (size_t i = 1; i <= len;) {
+		size_t j = i;
+		while (j < len && p[j] != '/')
+			j++;
+		char *s = query_decode(p + i, j - i, 0, rq->a);
+		rq->seg[rq->nseg++] = s ? s : "";
+		i = j + 1;
+	}
+}
+
+static void access_log(struct rctx *c, const struct req *rq, int status)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double ms = (double)(t1.tv_sec - c->t0.tv_sec) * 1e3 +
+		    (double)(t1.tv_nsec - c->t0.tv_nsec) / 1e6;
+	char line[600];
+	int n = snprintf(line, sizeof(line), "cupid: %s %.300s %d %.3fms %s %s\n",
+			 rq->method_name, rq->path, status, ms, rq->user ? rq->user : "-",
+			 rq->request_id);
+	if (n > 0)
+		(void)!write(2, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+}
+
+static enum MHD_Result reply(struct MHD_Connection *con, struct req *rq, struct resp *rs)
+{
+	struct MHD_Response *r;
+	if (rs->status == 204)
+		r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	else
+		r = MHD_create_response_from_buffer(rs->body.len, rs->body.data ? rs->body.data : "",
+						    MHD_RESPMEM_MUST_COPY);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, "Cache-Control", "no-cache");
+	MHD_add_response_header(r, "Pragma", "no-cache");
+	MHD_add_response_header(r, "Expires", "Thu, 01 Jan 1970 00:00:00 GMT");
+	MHD_add_response_header(r, "X-Frame-Options", "SAMEORIGIN");
+	MHD_add_response_header(r, "X-Request-Id", rq->request_id);
+	if (rs->status != 204 && rs->ctype)
+		MHD_add_response_header(r, "Content-Type", rs->ctype);
+	if (rs->location)
+		MHD_add_response_header(r, "Location", rs->location);
+	if (rs->allow)
+		MHD_add_response_header(r, "Allow", rs->allow);
+	if (rs->www_auth)
+		MHD_add_response_header(r, "WWW-Authenticate", "Basic realm=\"cupid\"");
+	if (rs->close)
+		MHD_add_response_header(r, "Connection", "close");
+	enum MHD_Result ok = MHD_queue_response(con, (unsigned)rs->status, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
+/* Assembles the request, runs the router, queues the answer. */
+static enum MHD_Result process(struct rctx *c, struct MHD_Connection *con, const char *method)
+{
+	struct server *srv = c->l->srv;
+	struct app *app = srv->app;
+	struct arena *a = arena_new(ARENA_BASE + 4 * (size_t)app->max_body);
+	if (!a)
+		return MHD_NO;
+	struct req rq = {.app = app, .a = a, .method_name = method, .header = header, .hctx = con};
+	struct resp rs = {0};
+	rq.method = method_of(method);
+	rq.scheme = c->l->scheme;
+	rq.listen_host = c->l->hostport;
+	rq.host = header(con, "Host");
+	rq.request_id = request_id(header(con, "X-Request-Id"), a);
+	char *q = strchr(c->uri, '?');
+	rq.path = q ? arena_strndup(a, c->uri, (size_t)(q - c->uri)) : c->uri;
+	rq.query = q ? q + 1 : NULL;
+	rq.body = c->body.data ? c->body.data : "";
+	rq.body_len = c->body.len;
+	const char *ctype = header(con, "Content-Type");
+	rq.has_ctype = ctype != NULL;
+	rq.in = body_format(ctype);
+	rq.acceptable = negotiate(header(con, "Accept"), &rq.out);
+	if (c->too_large) {
+		api_error(&rq, &rs, ERR_TOO_LARGE, "the body is larger than %ld bytes",
+			  app->max_body);
+		rs.close = true;
+	} else {
+		segments(&rq);
+		router_dispatch(&rq, &rs);
+	}
+	if (!rs.status)
+		api_error(&rq, &rs, ERR_INTERNAL, "no response");
+	if (srv->access_log)
+		access_log(c, &rq, rs.status);
+	enum MHD_Result ok = reply(con, &rq, &rs);
+	buf_free(&rs.body);
+	arena_free(a);
+	return ok;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,
+				  const char *method, const char *version, const char *upload,
+				  size_t *upload_size, void **con_cls)
+{
+	(void)cls;
+	(void)url;
+	(void)version;
+	struct rctx *c = *con_cls;
+	if (!c)
+		return MHD_NO;
+	long max = c->l->srv->app->max_body;
+	if (!c->seen) {
+		c->seen = true;
+		const char *cl = header(con, "Content-Length");
+		if (cl && strtoull(cl, NULL, 10) > (unsigned long long)max) {
+			/* Answer before reading: the connection closes after the 413. */
+			c->too_large = true;
+			return process(c, con, method);
+		}
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!c->too_large && c->body.len + *upload_size > (size_t)max) {
+			c->too_large = true;
+			buf_free(&c->body);
+			/* A chunked body over the cap: stop reading and answer now. */
+			if (process(c, con, method) == MHD_YES)
+				return MHD_YES;
+		}
+		if (!c->too_large)
+			buf_put(&c->body, upload, *upload_size);
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (c->body.oom)
+		return MHD_NO;
+	return process(c, con, method);
+}
+
+/* Parses "host:port" or "[v6]:port" and starts one daemon on it. */
+static int listen_on(struct server *s, struct listener *l, const char *addr, bool tls,
+		     const char *cert, const char *key, char *err, size_t errlen)
+{
+	char host[256];
+	const char *port;
+	if (addr[0] == '[') {
+		const char *end = strchr(addr, ']');
+		if (!end || end[1] != ':' || (size_t)(end - addr) > sizeof(host)) {
+			snprintf(err, errlen, "bad listen address '%s'", addr);
+			return -1;
+		}
+		snprintf(host, sizeof(host), "%.*s", (int)(end - addr - 1), addr + 1);
+		port = end + 2;
+	} else {
+		const char *colon = strrchr(addr, ':');
+		if (!colon || (size_t)(colon - addr) >= sizeof(host)) {
+			snprintf(err, errlen, "bad listen address '%s' (use host:port)", addr);
+			return -1;
+		}
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - addr), addr);
+		port = colon + 1;
+	}
+	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+				 .ai_flags = AI_PASSIVE | AI_NUMERICSERV},
+			*ai = NULL;
+	if (!*port || getaddrinfo(*host ? host : NULL, port, &hints, &ai) || !ai) {
+		snprintf(err, errlen, "bad listen address '%s'", addr);
+		return -1;
+	}
+	l->srv = s;
+	l->scheme = tls ? "https" : "http";
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+			 (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0) | (tls ? MHD_USE_TLS : 0);
+	struct MHD_OptionItem opts[] = {
+		{MHD_OPTION_SOCK_ADDR, 0, ai->ai_addr},
+		{MHD_OPTION_THREAD_POOL_SIZE, POOL_THREADS, NULL},
+		{MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY, NULL},
+		{MHD_OPTION_CONNECTION_TIMEOUT, CONN_TIMEOUT_S, NULL},
+		{MHD_OPTION_CONNECTION_LIMIT, MAX_CONNS, NULL},
+		{MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, l},
+		{MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_done, l},
+		{tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, (void *)cert},
+		{MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)key},
+		{MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)TLS_PRIORITIES},
+		{MHD_OPTION_END, 0, NULL},
+	};
+	l->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, l, MHD_OPTION_ARRAY, opts,
+				MHD_OPTION_END);
+	freeaddrinfo(ai);
+	if (!l->d) {
+		snprintf(err, errlen, "cannot listen on %s (address in use?)", addr);
+		return -1;
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(l->d, MHD_DAEMON_INFO_BIND_PORT);
+	unsigned short bound = info ? info->port : 0;
+	bool v6 = strchr(host, ':') != NULL;
+	snprintf(l->hostport, sizeof(l->hostport), "%s%s%s:%u", v6 ? "[" : "",
+		 *host ? host : "0.0.0.0", v6 ? "]" : "", bound);
+	printf("cupid: listening on %s://%s\n", l->scheme, l->hostport);
+	fflush(stdout);
+	return 0;
+}
+
+struct server *server_start(struct app *app, const char *https_listen, const char *http_listen,
+			    const char *cert_pem, const char *key_pem, char *err, size_t errlen)
+{
+	struct server *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->app = app;
+	const char *level = conf_str(app->conf, "log.level");
+	s->access_log = !strcmp(level, "info") || !strcmp(level, "debug");
+	if (*https_listen &&
+	    listen_on(s, &s->l[s->n++], https_listen, true, cert_pem, key_pem, err, errlen))
+		goto fail;
+	if (*http_listen && listen_on(s, &s->l[s->n++], http_listen, false, NULL, NULL, err, errlen))
+		goto fail;
+	return s;
+fail:
+	server_stop(s);
+	return NULL;
+}
+
+void server_stop(struct server *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < s->n; i++)
+		if (s->l[i].d)
+			MHD_quiesce_daemon(s->l[i].d);
+	/* Requests in progress get up to 5 s to finish. */
+	for (int i = 0; i < 500 && atomic_load(&s->inflight) > 0; i++)
+		usleep(10000);
+	for (int i = 0; i < s->n; i++)
+		if (s->l[i].d)
+			MHD_stop_daemon(s->l[i].d);
+	free(s);
+}

@@ -1,0 +1,142 @@
+/* cupid: argv, configuration and signals in; the server started and stopped. Nothing else. */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "api/api.h"
+#include "api/fixtures.h"
+#include "conf.h"
+#include "http/auth.h"
+#include "http/server.h"
+#include "http/tls.h"
+#include "util/arena.h"
+
+#define CUPID_VERSION "0.1.0"
+
+/* Creates dir (and missing parents) with mode 0700. */
+static int make_dir(const char *dir)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s", dir);
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(path, 0700) && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(path, 0700) && errno != EEXIST ? -1 : 0;
+}
+
+static int setup(struct app *app, const struct conf *conf, bool created, char *err,
+		 size_t errlen)
+{
+	app->conf = conf;
+	app->max_body = conf_int(conf, "http.max_body_bytes");
+	app->license = conf_int(conf, "license.voice_ports");
+	app->max_port_groups = conf_int(conf, "limits.max_port_groups");
+	app->allow_odd = conf_bool(conf, "ports.allow_odd");
+	app->allow_reset = conf_bool(conf, "admin.allow_reset");
+	app->public_url = conf_str(conf, "public_url");
+	app->version = conf_str(conf, "cupi.version");
+	if (!(app->auth = auth_cache_new()))
+		return -1;
+	if (created) {
+		/* A new database gets the configured VMS servers, or the `fixture` setting. */
+		const char *name = conf_str(conf, "fixture");
+		const char *doc = *name ? fixture_builtin(name) : NULL;
+		struct arena *a = arena_new(64u << 20);
+		struct domain_ctx d = {.app = app, .a = a};
+		struct fixture_counts c;
+		int rc = a ? fixture_load(&d, doc, doc ? strlen(doc) : 0, &c) : -1;
+		if (rc)
+			snprintf(err, errlen, "cannot load the initial state: %s", d.err);
+		arena_free(a);
+		if (rc)
+			return -1;
+	}
+	return auth_init_users(app, conf, err, errlen);
+}
+
+int main(int argc, char **argv)
+{
+	struct conf conf = {0};
+	struct app app = {0};
+	struct server *srv = NULL;
+	char err[512] = "", *cert = NULL, *key = NULL;
+	int rc = 2;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			conf_print_help(stdout);
+			return 0;
+		}
+		if (!strcmp(argv[i], "--version")) {
+			printf("cupid %s\n", CUPID_VERSION);
+			return 0;
+		}
+	}
+	if (conf_load(&conf, argc - 1, argv + 1, err, sizeof(err)))
+		goto out;
+	const char *https = conf_str(&conf, "https.listen"), *http = conf_str(&conf, "http.listen");
+	const char *certf = conf_str(&conf, "tls.cert_file"), *keyf = conf_str(&conf, "tls.key_file");
+	const char *fixture = conf_str(&conf, "fixture");
+	if (!*https && !*http) {
+		snprintf(err, sizeof(err), "both https.listen and http.listen are empty");
+		goto out;
+	}
+	if (!*certf != !*keyf) {
+		snprintf(err, sizeof(err), "tls.cert_file and tls.key_file must be set together");
+		goto out;
+	}
+	if (*fixture && !fixture_builtin(fixture)) {
+		snprintf(err, sizeof(err), "fixture: no built-in fixture is named '%s'", fixture);
+		goto out;
+	}
+	rc = 1;
+	const char *data_dir = conf_str(&conf, "data_dir");
+	if (make_dir(data_dir)) {
+		snprintf(err, sizeof(err), "cannot create data_dir %s: %s", data_dir,
+			 strerror(errno));
+		goto out;
+	}
+	if (*https && tls_load(certf, keyf, data_dir, &cert, &key, err, sizeof(err)))
+		goto out;
+	char database[4200];
+	snprintf(database, sizeof(database), "%s", conf_str(&conf, "database"));
+	if (!*database)
+		snprintf(database, sizeof(database), "sqlite:%s/cupid.db", data_dir);
+	bool created = false;
+	if (store_open(&app.store, database, conf_str(&conf, "sqlite.synchronous"), &created, err,
+		       sizeof(err)))
+		goto out;
+	if (setup(&app, &conf, created, err, sizeof(err)))
+		goto out;
+	/* Signals are taken by this thread alone, with sigwait. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (!(srv = server_start(&app, https, http, cert, key, err, sizeof(err))))
+		goto out;
+	int sig;
+	sigwait(&set, &sig);
+	server_stop(srv);
+	rc = 0;
+out:
+	if (rc)
+		fprintf(stderr, "cupid: %s\n", *err ? err : "cannot start");
+	if (app.store.ops)
+		app.store.ops->close(app.store.s);
+	auth_cache_free(app.auth);
+	free(cert);
+	free(key);
+	conf_free(&conf);
+	return rc;
+}

@@ -1,0 +1,90 @@
+/* Resources as data: one field-descriptor table per resource (SPEC §5). The codecs, the
+ * validation, the SQL column lists and (later) query and sort all walk these tables. */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+
+struct arena;
+struct body;
+
+enum ftype { T_ID, T_URI, T_STR, T_INT, T_BOOL };
+
+enum facc {
+	A_R,  /* read-only: computed, ignored on input */
+	A_C,  /* create-only: POST */
+	A_W,  /* writable: POST and PUT */
+	A_U,  /* update-only: PUT */
+	A_IN, /* POST input only, never written out (NumberOfPorts, HostOrIPAddress) */
+};
+
+#define F_REQUIRED 1u /* required on POST (generic step 2 of SPEC §4.2 13) */
+#define F_NOOUT    2u /* stored but never written out */
+
+struct field {
+	const char *name;    /* CUPI name, also the stored column name when stored */
+	enum ftype type;
+	enum facc acc;
+	const char *expr;    /* SQL expression giving the value in a SELECT over res->from;
+				NULL when the field is input only */
+	bool stored;         /* a column of res->table named `name` */
+	long min, max;       /* int range, or str length in code points */
+	const char *charset; /* str: allowed characters, NULL = any */
+	const char *def;     /* default on create (stored fields), NULL = NULL */
+	unsigned flags;
+	/* Extra check after the type check; may rewrite *v (e.g. upper-case). 0 or -1. */
+	int (*check)(const char **v, struct arena *a);
+};
+
+struct resource {
+	const char *name;   /* for messages: "port" */
+	const char *elem;   /* "Port" */
+	const char *coll;   /* "Ports" */
+	const char *path;   /* "/vmrest/ports" */
+	const char *table;  /* stored table, whose key column is ObjectId */
+	const char *from;   /* FROM clause with the joins that derived fields need */
+	const char *alias;  /* alias of table in from */
+	const char *sort;   /* default sort field */
+	const struct field *fields;
+	size_t nfields;
+};
+
+#define MODEL_MAXF 40
+
+extern const struct resource res_port, res_portgroup, res_phonesystem, res_vmsserver,
+	res_template;
+
+/* A validated input: for each field index, the normalised value when supplied (bool "1"/"0",
+ * int in canonical decimal, str as given) or NULL. */
+struct input {
+	const char *v[MODEL_MAXF];
+};
+
+/* A row as text, per field index: NULL is omitted on output. */
+struct obj {
+	const char *v[MODEL_MAXF];
+};
+
+enum model_mode { MODE_POST, MODE_PUT, MODE_FIXTURE };
+
+/* Index of the field named name (ASCII case-insensitive), or -1. */
+int model_field(const struct resource *r, const char *name);
+/* Value of the last body field named name (ASCII case-insensitive), or NULL. */
+const char *model_raw(const struct body *b, const char *name);
+/* Matches body fields to r's table (last wins), keeps those the mode accepts (POST: C W IN;
+ * PUT: W U; FIXTURE: everything stored plus IN) and checks their format and range in
+ * field-table order (SPEC §2.6, §4.2 13.1). Returns 0, or ERR_INVALID with a message naming
+ * the field in err. */
+int model_parse(const struct resource *r, const struct body *b, enum model_mode mode,
+		struct arena *a, struct input *in, char *err, size_t errlen);
+/* Checks one value against field f; on success *v is normalised. Returns 0 or ERR_INVALID
+ * with message. */
+int model_check(const struct field *f, const char **v, struct arena *a, char *err, size_t errlen);
+/* Generic step 2 of §4.2 13: the first F_REQUIRED field with no value. Returns 0 or
+ * ERR_INVALID. */
+int model_required(const struct resource *r, const struct input *in, char *err, size_t errlen);
+/* A value that stores NULL (an empty SkinnyDevicePrefix clears it); compared by address. */
+extern const char model_null[];
+/* Fills every stored field that has a default and no value in in. */
+void model_defaults(const struct resource *r, struct input *in);
+/* Parses a canonical int value (as model_check left it). */
+long model_long(const char *v);

@@ -1,0 +1,23 @@
+/* SQL text built from the field tables, shared by the backends. Only constants from the
+ * tables go into the text; every value from a request is a bound parameter. */
+#pragma once
+#include <stdbool.h>
+
+#include "store/store.h"
+
+struct buf;
+
+/* SELECT for a listing: the filter value is parameter 1, then LIMIT 2 and OFFSET 3 (when
+ * q->limit >= 0). With count, SELECT count(*) with the filter only. style 0 writes ?N,
+ * style 1 writes $N. */
+void sql_select(struct buf *b, const struct resource *r, const struct listq *q, bool count,
+		int style);
+/* The filter value to bind: for Q_STARTSWITH a LIKE pattern with % _ \ escaped and a
+ * trailing %. Memory from a. */
+const char *sql_filter_value(const struct listq *q, struct arena *a);
+/* True when field f's value is bound as an integer. */
+bool sql_is_int(const struct field *f);
+/* INSERT of the stored fields set in in: values are parameters 1..n in field order. */
+void sql_insert(struct buf *b, const struct resource *r, const struct input *in, int style);
+/* UPDATE of the stored fields set in in, then WHERE ObjectId = the last parameter. */
+void sql_update(struct buf *b, const struct resource *r, const struct input *in, int style);

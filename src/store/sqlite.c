@@ -1,0 +1,546 @@
+/* The embedded default store: one SQLite file in WAL mode, one connection per thread, prepared
+ * statements cached per connection, writers serialised by BEGIN IMMEDIATE. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "store/schema_sqlite.h"
+#include "store/sql.h"
+#include "store/store.h"
+#include "util/arena.h"
+#include "util/buf.h"
+
+#define NSTMT 64
+
+struct stmt_slot {
+	char *sql;
+	sqlite3_stmt *st;
+};
+
+struct conn {
+	struct store *s;
+	sqlite3 *db;
+	struct stmt_slot cache[NSTMT];
+	struct conn *next;
+};
+
+struct store {
+	char *path;
+	int sync_full;
+	pthread_mutex_t mu;
+	struct conn *conns; /* every connection, closed by close() */
+	pthread_key_t key;
+};
+
+static int fail(sqlite3 *db, int rc)
+{
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		return ERR_BUSY;
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return ERR_INVALID; /* a key already used: the caller words the message */
+	fprintf(stderr, "cupid: sqlite: %s\n", sqlite3_errmsg(db));
+	return ERR_INTERNAL;
+}
+
+static int exec(sqlite3 *db, const char *sql)
+{
+	int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? 0 : fail(db, rc);
+}
+
+static struct conn *conn_new(struct store *s, char *err, size_t errlen)
+{
+	struct conn *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->s = s;
+	int rc = sqlite3_open_v2(s->path, &c->db,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+				 NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open %s: %s", s->path,
+			 c->db ? sqlite3_errmsg(c->db) : "out of memory");
+		sqlite3_close(c->db);
+		free(c);
+		return NULL;
+	}
+	sqlite3_busy_timeout(c->db, 5000);
+	exec(c->db, s->sync_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+	exec(c->db, "PRAGMA foreign_keys = ON");
+	pthread_mutex_lock(&s->mu);
+	c->next = s->conns;
+	s->conns = c;
+	pthread_mutex_unlock(&s->mu);
+	return c;
+}
+
+/* The calling thread's connection, opened on first use. */
+static struct conn *conn(struct store *s)
+{
+	struct conn *c = pthread_getspecific(s->key);
+	if (!c) {
+		char err[256];
+		c = conn_new(s, err, sizeof(err));
+		if (!c) {
+			fprintf(stderr, "cupid: %s\n", err);
+			return NULL;
+		}
+		pthread_setspecific(s->key, c);
+	}
+	return c;
+}
+
+static unsigned long hash(const char *s)
+{
+	unsigned long h = 5381;
+	while (*s)
+		h = h * 33 ^ (unsigned char)*s++;
+	return h;
+}
+
+/* A prepared statement for sql, reset and with bindings cleared; cached per connection. */
+static sqlite3_stmt *prep(struct conn *c, const char *sql)
+{
+	unsigned long h = hash(sql);
+	for (unsigned i = 0; i < NSTMT; i++) {
+		struct stmt_slot *sl = &c->cache[(h + i) % NSTMT];
+		if (sl->sql && !strcmp(sl->sql, sql)) {
+			sqlite3_reset(sl->st);
+			sqlite3_clear_bindings(sl->st);
+			return sl->st;
+		}
+		if (!sl->sql) {
+			if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &sl->st,
+					       NULL) != SQLITE_OK) {
+				fprintf(stderr, "cupid: sqlite: %s in %s\n", sqlite3_errmsg(c->db),
+					sql);
+				return NULL;
+			}
+			sl->sql = strdup(sql);
+			return sl->st;
+		}
+	}
+	/* The cache is full of distinct statements: start it over. */
+	for (unsigned i = 0; i < NSTMT; i++) {
+		sqlite3_finalize(c->cache[i].st);
+		free(c->cache[i].sql);
+		c->cache[i].sql = NULL;
+		c->cache[i].st = NULL;
+	}
+	return prep(c, sql);
+}
+
+static void bind_value(sqlite3_stmt *st, int i, const struct field *f, const char *v)
+{
+	if (v == model_null)
+		sqlite3_bind_null(st, i);
+	else if (sql_is_int(f))
+		sqlite3_bind_int64(st, i, strtoll(v, NULL, 10));
+	else
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+static int step_done(struct conn *c, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	int r = rc == SQLITE_DONE ? 0 : fail(c->db, rc);
+	sqlite3_reset(st);
+	return r;
+}
+
+static void row_obj(sqlite3_stmt *st, const struct resource *r, struct obj *o)
+{
+	int j = 0;
+	for (size_t i = 0; i < r->nfields; i++) {
+		const struct field *f = &r->fields[i];
+		o->v[i] = NULL;
+		if (!f->expr)
+			continue;
+		if (sqlite3_column_type(st, j) == SQLITE_NULL)
+			o->v[i] = NULL;
+		else if (f->type == T_BOOL)
+			o->v[i] = sqlite3_column_int(st, j) ? "true" : "false";
+		else
+			o->v[i] = (const char *)sqlite3_column_text(st, j);
+		j++;
+	}
+}
+
+static int sq_list(struct store *s, const struct resource *r, const struct listq *q,
+		   struct arena *a, const struct list_cb *cb)
+{
+	struct conn *c = conn(s);
+	if (!c)
+		return ERR_INTERNAL;
+	const char *fv = q->filter >= 0 ? sql_filter_value(q, a) : NULL;
+	const struct field *ff = q->filter >= 0 ? &r->fields[q->filter] : NULL;
+	bool own_tx = sqlite3_get_autocommit(c->db);
+	int rc = own_tx ? exec(c->db, "BEGIN") : 0;
+	if (rc)
+		return rc;
+	struct buf sql = {0};
+	sql_select(&sql, r, q, true, 0);
+	sqlite3_stmt *st = prep(c, sql.data);
+	rc = ERR_INTERNAL;
+	if (!st)
+		goto out;
+	if (ff) {
+		if (q->op == Q_STARTSWITH)
+			sqlite3_bind_text(st, 1, fv, -1, SQLITE_STATIC);
+		else
+			bind_value(st, 1, ff, fv);
+	}
+	int src = sqlite3_step(st);
+	if (src != SQLITE_ROW) {
+		rc = fail(c->db, src);
+		goto out;
+	}
+	long total = (long)sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	long n = 0;
+	if (!q->count_only && total > q->offset) {
+		n = total - q->offset;
+		if (q->limit >= 0 && n > q->limit)
+			n = q->limit;
+	}
+	if (cb->begin && cb->begin(cb->ctx, total, n)) {
+		rc = 0;
+		goto out;
+	}
+	if (n > 0) {
+		sql.len = 0;
+		sql_select(&sql, r, q, false, 0);
+		if (!(st = prep(c, sql.data)))
+			goto out;
+		if (ff) {
+			if (q->op == Q_STARTSWITH)
+				sqlite3_bind_text(st, 1, fv, -1, SQLITE_STATIC);
+			else
+				bind_value(st, 1, ff, fv);
+		}
+		if (q->limit >= 0) {
+			sqlite3_bind_int64(st, 2, n);
+			sqlite3_bind_int64(st, 3, q->offset);
+		}
+		struct obj o;
+		long i = 0;
+		while (i < n && (src = sqlite3_step(st)) == SQLITE_ROW) {
+			row_obj(st, r, &o);
+			if (cb->row(cb->ctx, &o, i++, n))
+				break;
+		}
+		sqlite3_reset(st);
+		if (src != SQLITE_ROW && src != SQLITE_DONE) {
+			rc = fail(c->db, src);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	if (own_tx)
+		exec(c->db, rc ? "ROLLBACK" : "COMMIT");
+	buf_free(&sql);
+	return rc;
+}
+
+static int sq_begin(struct store *s, bool write)
+{
+	struct conn *c = conn(s);
+	return c ? exec(c->db, write ? "BEGIN IMMEDIATE" : "BEGIN") : ERR_INTERNAL;
+}
+
+static int sq_commit(struct store *s)
+{
+	struct conn *c = conn(s);
+	return c ? exec(c->db, "COMMIT") : ERR_INTERNAL;
+}
+
+static void sq_rollback(struct store *s)
+{
+	struct conn *c = conn(s);
+	if (c && !sqlite3_get_autocommit(c->db))
+		exec(c->db, "ROLLBACK");
+}
+
+/* Runs sql with the stored fields set in in bound in field order, then extra (if any). */
+static int run_fields(struct store *s, const char *sql, const struct resource *r,
+		      const struct input *in, const char *extra, int *changes)
+{
+	struct conn *c = conn(s);
+	if (!c)
+		return ERR_INTERNAL;
+	sqlite3_stmt *st = prep(c, sql);
+	if (!st)
+		return ERR_INTERNAL;
+	int n = 0;
+	for (size_t i = 0; i < r->nfields; i++)
+		if (r->fields[i].stored && in->v[i])
+			bind_value(st, ++n, &r->fields[i], in->v[i]);
+	if (extra)
+		sqlite3_bind_text(st, ++n, extra, -1, SQLITE_STATIC);
+	int rc = step_done(c, st);
+	if (changes)
+		*changes = sqlite3_changes(c->db);
+	return rc;
+}
+
+static int sq_insert(struct store *s, const struct resource *r, const struct input *in)
+{
+	struct buf sql = {0};
+	sql_insert(&sql, r, in, 0);
+	int rc = run_fields(s, sql.data, r, in, NULL, NULL);
+	buf_free(&sql);
+	return rc;
+}
+
+static int sq_update(struct store *s, const struct resource *r, const char *id,
+		     const struct input *in)
+{
+	struct buf sql = {0};
+	int changes = 0;
+	sql_update(&sql, r, in, 0);
+	int rc = run_fields(s, sql.data, r, in, id, &changes);
+	buf_free(&sql);
+	return rc ? rc : changes ? 0 : ERR_NOT_FOUND;
+}
+
+static int sq_set_all(struct store *s, const struct resource *r, int k, const char *value,
+		      const char *except_id)
+{
+	struct conn *c = conn(s);
+	if (!c)
+		return ERR_INTERNAL;
+	char sql[256];
+	snprintf(sql, sizeof(sql), "UPDATE %s SET %s = ?1 WHERE ObjectId IS NOT ?2", r->table,
+		 r->fields[k].name);
+	sqlite3_stmt *st = prep(c, sql);
+	if (!st)
+		return ERR_INTERNAL;
+	bind_value(st, 1, &r->fields[k], value);
+	if (except_id)
+		sqlite3_bind_text(st, 2, except_id, -1, SQLITE_STATIC);
+	return step_done(c, st);
+}
+
+static int sq_del(struct store *s, const struct resource *r, const char *id)
+{
+	struct conn *c = conn(s);
+	if (!c)
+		return ERR_INTERNAL;
+	char sql[128];
+	snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE ObjectId = ?1", r->table);
+	sqlite3_stmt *st = prep(c, sql);
+	if (!st)
+		return ERR_INTERNAL;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	int rc = step_done(c, st);
+	return rc ? rc : sqlite3_changes(c->db) ? 0 : ERR_NOT_FOUND;
+}
+
+static int sq_del_all(struct store *s, const struct resource *r)
+{
+	struct conn *c = conn(s);
+	if (!c)
+		return ERR_INTERNAL;
+	char sql[128];
+	snprintf(sql, sizeof(sql), "DELETE FROM %s", r->table);
+	sqlite3_stmt *st = prep(c, sql);
+	return st ? step_done(c, st) : ERR_INTERNAL;
+}
+
+/* Runs a one-row query with text parameters; copies column 0 (and 1) out. */
+static int query_row(struct store *s, const char *sql, const char *p1, char *out0, size_t n0,
+		     char *out1, size_t n1)
+{
+	struct conn *c = conn(s);
+	if (!c)
+		return ERR_INTERNAL;
+	sqlite3_stmt *st = prep(c, sql);
+	if (!st)
+		return ERR_INTERNAL;
+	if (p1)
+		sqlite3_bind_text(st, 1, p1, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (out0)
+			snprintf(out0, n0, "%s", (const char *)sqlite3_column_text(st, 0));
+		if (out1)
+			snprintf(out1, n1, "%s", (const char *)sqlite3_column_text(st, 1));
+		rc = 0;
+	} else {
+		rc = rc == SQLITE_DONE ? ERR_NOT_FOUND : fail(c->db, rc);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+static int run_text(struct store *s, const char *sql, const char *p1, const char *p2,
+		    const char *p3)
+{
+	struct conn *c = conn(s);
+	if (!c)
+		return ERR_INTERNAL;
+	sqlite3_stmt *st = prep(c, sql);
+	if (!st)
+		return ERR_INTERNAL;
+	const char *p[] = {p1, p2, p3};
+	for (int i = 0; i < 3; i++)
+		if (p[i])
+			sqlite3_bind_text(st, i + 1, p[i], -1, SQLITE_STATIC);
+	return step_done(c, st);
+}
+
+static int sq_meta_get(struct store *s, const char *key, char *out, size_t outlen)
+{
+	return query_row(s, "SELECT value FROM meta WHERE key = ?1", key, out, outlen, NULL, 0);
+}
+
+static int sq_meta_set(struct store *s, const char *key, const char *value)
+{
+	return run_text(s, "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO"
+			   " UPDATE SET value = excluded.value",
+			key, value, NULL);
+}
+
+static int sq_user_get(struct store *s, const char *name, struct user_rec *u)
+{
+	return query_row(s, "SELECT role, hash FROM users WHERE name = ?1", name, u->role,
+			 sizeof(u->role), u->hash, sizeof(u->hash));
+}
+
+static int sq_user_put(struct store *s, const char *name, const char *role, const char *hash)
+{
+	return run_text(s, "INSERT INTO users (name, role, hash) VALUES (?1, ?2, ?3) ON CONFLICT"
+			   " (name) DO UPDATE SET role = excluded.role, hash = excluded.hash",
+			name, role, hash);
+}
+
+static int sq_user_count(struct store *s, long *n)
+{
+	char out[32];
+	int rc = query_row(s, "SELECT count(*) FROM users", NULL, out, sizeof(out), NULL, 0);
+	*n = rc ? 0 : atol(out);
+	return rc;
+}
+
+static int sq_data_version(struct store *s, long long *v)
+{
+	char out[32];
+	int rc = query_row(s, "PRAGMA data_version", NULL, out, sizeof(out), NULL, 0);
+	*v = rc ? 0 : atoll(out);
+	return rc;
+}
+
+static void sq_close(struct store *s)
+{
+	if (!s)
+		return;
+	for (struct conn *c = s->conns, *n; c; c = n) {
+		n = c->next;
+		for (unsigned i = 0; i < NSTMT; i++) {
+			sqlite3_finalize(c->cache[i].st);
+			free(c->cache[i].sql);
+		}
+		sqlite3_close(c->db);
+		free(c);
+	}
+	pthread_key_delete(s->key);
+	pthread_mutex_destroy(&s->mu);
+	free(s->path);
+	free(s);
+}
+
+/* Brings the schema to the newest version inside one write transaction, so that several
+ * processes starting at once migrate exactly once. */
+static int migrate(struct conn *c, bool *created, char *err, size_t errlen)
+{
+	int rc = exec(c->db, "BEGIN IMMEDIATE");
+	if (rc) {
+		snprintf(err, errlen, "cannot lock the database: %s", sqlite3_errmsg(c->db));
+		return -1;
+	}
+	sqlite3_stmt *st = NULL;
+	int version = 0;
+	if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	int newest = (int)(sizeof(sqlite_migrations) / sizeof(sqlite_migrations[0]));
+	*created = version == 0;
+	for (int v = version; v < newest; v++) {
+		char pragma[64];
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
+		if (exec(c->db, sqlite_migrations[v]) || exec(c->db, pragma)) {
+			snprintf(err, errlen, "schema migration %d failed: %s", v + 1,
+				 sqlite3_errmsg(c->db));
+			exec(c->db, "ROLLBACK");
+			return -1;
+		}
+	}
+	if (version > newest) {
+		snprintf(err, errlen, "database schema %d is newer than this cupid (%d)", version,
+			 newest);
+		exec(c->db, "ROLLBACK");
+		return -1;
+	}
+	return exec(c->db, "COMMIT") ? -1 : 0;
+}
+
+static int sq_open(struct store **out, const char *path, const char *synchronous, bool *created,
+		   char *err, size_t errlen)
+{
+	struct store *s = calloc(1, sizeof(*s));
+	if (!s || !(s->path = strdup(path))) {
+		free(s);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	s->sync_full = strcmp(synchronous, "normal") != 0;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_key_create(&s->key, NULL);
+	/* Create the file ourselves so that it is 0600 from the start (SPEC §2.1). */
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+		sq_close(s);
+		return -1;
+	}
+	close(fd);
+	struct conn *c = conn_new(s, err, errlen);
+	if (!c || exec(c->db, "PRAGMA journal_mode = WAL") || migrate(c, created, err, errlen)) {
+		if (c && !*err)
+			snprintf(err, errlen, "cannot set up %s: %s", path, sqlite3_errmsg(c->db));
+		sq_close(s);
+		return -1;
+	}
+	pthread_setspecific(s->key, c);
+	*out = s;
+	return 0;
+}
+
+const struct store_ops store_sqlite = {
+	.name = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.list = sq_list,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.insert = sq_insert,
+	.update = sq_update,
+	.set_all = sq_set_all,
+	.del = sq_del,
+	.del_all = sq_del_all,
+	.meta_get = sq_meta_get,
+	.meta_set = sq_meta_set,
+	.user_get = sq_user_get,
+	.user_put = sq_user_put,
+	.user_count = sq_user_count,
+	.data_version = sq_data_version,
+};

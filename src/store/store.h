@@ -1,0 +1,99 @@
+/* The storage interface: every backend (SQLite now, PostgreSQL later) is a struct of function
+ * pointers, and SQL lives only under src/store/. Calls act on the calling thread's own
+ * connection; a write is begin() ... commit() on that connection. */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model/model.h"
+
+struct arena;
+struct store;
+
+enum listq_op { Q_IS, Q_STARTSWITH, Q_EXACT };
+
+/* One collection query (SPEC §3): at most one filter and one sort. */
+struct listq {
+	int filter;         /* field index, or -1 for none */
+	enum listq_op op;
+	const char *value;  /* normalised like model_check does */
+	int sort;           /* field index, or -1 for the resource's default */
+	bool desc;
+	long limit;         /* rows per page; -1 for no limit */
+	long offset;
+	bool count_only;    /* total only, no rows */
+};
+#define LISTQ_ALL {.filter = -1, .sort = -1, .limit = -1}
+
+/* Receives a listing: begin once with the total and the number of rows that follow, then
+ * each row. Values live until the next row. Return non-zero to abort. */
+struct list_cb {
+	int (*begin)(void *ctx, long total, long n);
+	int (*row)(void *ctx, const struct obj *o, long i, long n);
+	void *ctx;
+};
+
+struct user_rec {
+	char role[16];
+	char hash[160];
+};
+
+struct store_ops {
+	const char *name; /* "sqlite" */
+	/* Opens the database named by uri (scheme stripped), creating and migrating its schema.
+	 * Returns 0 or -1 with err. *created is set when the database was new. */
+	int (*open)(struct store **s, const char *uri, const char *synchronous, bool *created,
+		    char *err, size_t errlen);
+	void (*close)(struct store *s);
+	/* Lists r under q in one read snapshot. Returns 0, ERR_BUSY or ERR_INTERNAL. */
+	int (*list)(struct store *s, const struct resource *r, const struct listq *q,
+		    struct arena *a, const struct list_cb *cb);
+	/* Transactions: begin(write) takes the write lock at once, so that counts read inside
+	 * hold until commit (licence, numbering, uniqueness: SPEC §4.3). */
+	int (*begin)(struct store *s, bool write);
+	int (*commit)(struct store *s);
+	void (*rollback)(struct store *s);
+	/* Inserts a row of r's table from the stored fields set in in. 0 or ERR_*. */
+	int (*insert)(struct store *s, const struct resource *r, const struct input *in);
+	/* Updates the stored fields set in in on the row id; ERR_NOT_FOUND if none. */
+	int (*update)(struct store *s, const struct resource *r, const char *id,
+		      const struct input *in);
+	/* Sets field k to value on every row except id (NULL: every row). */
+	int (*set_all)(struct store *s, const struct resource *r, int k, const char *value,
+		       const char *except_id);
+	/* Deletes row id (cascading to what hangs off it); ERR_NOT_FOUND if none. */
+	int (*del)(struct store *s, const struct resource *r, const char *id);
+	/* Deletes every row of r's table (cascading). */
+	int (*del_all)(struct store *s, const struct resource *r);
+	/* Small key/value table for the life of the database. get: 0, ERR_NOT_FOUND. */
+	int (*meta_get)(struct store *s, const char *key, char *out, size_t outlen);
+	int (*meta_set)(struct store *s, const char *key, const char *value);
+	/* Users, by lower-cased name. */
+	int (*user_get)(struct store *s, const char *name, struct user_rec *u);
+	int (*user_put)(struct store *s, const char *name, const char *role, const char *hash);
+	int (*user_count)(struct store *s, long *n);
+	/* A number that changes whenever another connection or process commits. */
+	int (*data_version)(struct store *s, long long *v);
+};
+
+extern const struct store_ops store_sqlite;
+
+struct store_handle {
+	const struct store_ops *ops;
+	struct store *s;
+};
+
+/* Opens the backend named by database ("sqlite:PATH"). Returns 0 or -1 with err. */
+int store_open(struct store_handle *h, const char *database, const char *synchronous,
+	       bool *created, char *err, size_t errlen);
+
+/* Convenience wrappers over list(). */
+/* Reads object id of r into *o (values from a). 0, ERR_NOT_FOUND or ERR_*. */
+int store_get(const struct store_handle *h, const struct resource *r, const char *id,
+	      struct arena *a, struct obj *o);
+/* Counts rows of r where field k (or none, k < 0) equals value under op. */
+int store_count(const struct store_handle *h, const struct resource *r, int k,
+		enum listq_op op, const char *value, struct arena *a, long *n);
+/* The first row of r under q into *o: 0, or ERR_NOT_FOUND when there is none. */
+int store_first(const struct store_handle *h, const struct resource *r, const struct listq *q,
+		struct arena *a, struct obj *o);

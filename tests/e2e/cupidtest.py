@@ -1,0 +1,910 @@
+"""Shared helpers for the cupid end-to-end suite: starting the real binary, an HTTP(S) client
+over http.client, a raw-socket client for exact wire control, and the expected bodies of the
+SPEC (docs: /work/shared/cupi/SPEC.md), written from the SPEC, never from the implementation."""
+
+import base64
+import http.client
+import json
+import os
+import re
+import select
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Mapping
+
+# ---------------------------------------------------------------------------------------------
+# constants from the SPEC
+
+X = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+JSON = "application/json"
+XML = "application/xml"
+
+ADMIN = ("admin", "adminpw")
+READER = ("reader", "readerpw")
+USER_FLAGS = ["--user.admin=administrator:adminpw", "--user.reader=readonly:readerpw"]
+
+# templates (§5.4)
+TPL_SCCP = "90dd306f-b8af-46b6-8289-f13437cc1e5e"
+TPL_SIP = "47e03eca-d077-466b-9c97-54e62938cf26"
+TPL_PIMG = "d867d725-4e4b-4b60-b114-10aa0833ec14"
+TPL_BY_TYPE = {1: TPL_SCCP, 2: TPL_SIP, 3: TPL_PIMG}
+
+# seed fixture (§6.7)
+VMS1 = "574ca5d3-9041-4ff9-8e7d-727c32d80dab"
+VMS_NAME = "ucbu-aricent-vm413"
+PS = "a8eb65f5-795b-41cd-98b1-934f6b987313"
+PG_SIP = "ledf504a-e9a1-4876-bcfc-bb674da8e385"  # letter L
+PG_SIP_DIGIT1 = "1edf504a-e9a1-4876-bcfc-bb674da8e385"  # digit one: does not exist
+PG_SCCP = "3c011243-e3e2-42f7-b658-d9fbdc966f26"
+PG_ROHIT = "575f43be-f5d0-4af7-a689-06d968227ff7"
+PG_PIMG = "2c24f5a9-fb22-47fe-a74b-da9c72d6e7f3"
+PORT1 = "ec664876-5879-4cff-a022-4929b37bd575"
+PORT2 = "761fa322-63ae-47d9-9fbf-b35142b11eef"
+
+# seed-example2 fixture (§6.7)
+EX2_VMS = "d190d99e-e9e8-4d63-8c6c-9aca4956afff"
+EX2_PS = "0d15753c-e1b4-4865-b00b-999a1ccf56ce"
+EX2_PG = "668e5869-7c16-48d6-8858-cd0e00fdd47c"
+EX2_PORT = "e4a48f12-d22b-438c-89eb-0b25f2f73d12"
+
+GUID_V4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+HEX32 = re.compile(r"^[0-9a-f]{32}$")
+
+SETTINGS = [
+    "https.listen", "http.listen", "tls.cert_file", "tls.key_file", "data_dir", "database",
+    "sqlite.synchronous", "public_url", "admin.allow_reset", "license.voice_ports",
+    "ports.allow_odd", "limits.max_port_groups", "http.max_body_bytes", "throttle.enabled",
+    "throttle.max_in_flight", "throttle.queue_depth", "throttle.queue_timeout_ms",
+    "throttle.latency_ms", "cupi.version", "fixture", "admin_password", "audit.max_entries",
+    "log.level",
+]
+VMS_KEYS = ["server_name", "host_name", "ip_address", "ip_address_v6", "object_id"]
+
+
+def join_xml(s):
+    """Joins a SPEC example that is "indented for reading" into its wire form."""
+    return "".join(line.strip() for line in s.strip().splitlines())
+
+
+def basic(user, password):
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
+def insecure_context(min_version=None, max_version=None):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    if min_version is not None:
+        ctx.minimum_version = min_version
+    if max_version is not None:
+        ctx.maximum_version = max_version
+    return ctx
+
+
+# ---------------------------------------------------------------------------------------------
+# responses and headers
+
+
+class CIHeaders(Mapping):
+    """Case-insensitive, read-only header mapping. Repeated headers are joined with ', ';
+    getall() returns every value."""
+
+    def __init__(self, pairs):
+        self._pairs = list(pairs)
+        self._map = {}
+        for k, v in self._pairs:
+            lk = k.lower()
+            self._map[lk] = (self._map[lk] + ", " + v) if lk in self._map else v
+
+    def __getitem__(self, k):
+        return self._map[k.lower()]
+
+    def __iter__(self):
+        return iter(self._map)
+
+    def __len__(self):
+        return len(self._map)
+
+    def __contains__(self, k):
+        return isinstance(k, str) and k.lower() in self._map
+
+    def getall(self, k):
+        return [v for kk, v in self._pairs if kk.lower() == k.lower()]
+
+    def names(self):
+        return [k for k, _ in self._pairs]
+
+    def __repr__(self):
+        return f"CIHeaders({self._pairs!r})"
+
+
+class Resp:
+    def __init__(self, status, headers, body, reason=""):
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.reason = reason
+
+    @property
+    def text(self):
+        return self.body.decode("utf-8")
+
+    def json(self):
+        return json.loads(self.body.decode("utf-8"))
+
+    def __iter__(self):  # allows: status, headers, body = resp
+        return iter((self.status, self.headers, self.body))
+
+    def __repr__(self):
+        return f"<Resp {self.status} {dict(self.headers)!r} {self.body[:300]!r}>"
+
+
+_DEFAULT = object()
+
+
+class Client:
+    """A small client over http.client. Each call opens a fresh connection unless keep=True
+    was given, in which case one connection is reused (keep-alive)."""
+
+    def __init__(self, port, scheme="https", auth=ADMIN, host="127.0.0.1", keep=False,
+                 timeout=15):
+        self.port = port
+        self.scheme = scheme
+        self.auth = auth
+        self.host = host
+        self.keep = keep
+        self.timeout = timeout
+        self.conn = None
+
+    def _connect(self):
+        if self.scheme == "https":
+            return http.client.HTTPSConnection(self.host, self.port, context=insecure_context(),
+                                               timeout=self.timeout)
+        return http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+
+    def request(self, method, path, body=None, headers=None, auth=_DEFAULT, accept=None,
+                ctype=None):
+        hdrs = {}
+        a = self.auth if auth is _DEFAULT else auth
+        if isinstance(a, tuple):
+            hdrs["Authorization"] = basic(*a)
+        elif isinstance(a, str):
+            hdrs["Authorization"] = a
+        if accept is not None:
+            hdrs["Accept"] = accept
+        if ctype is not None:
+            hdrs["Content-Type"] = ctype
+        if headers:
+            hdrs.update(headers)
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        conn = self.conn if (self.keep and self.conn is not None) else self._connect()
+        try:
+            conn.request(method, path, body=body, headers=hdrs)
+            r = conn.getresponse()
+            data = r.read()
+            resp = Resp(r.status, CIHeaders(r.getheaders()), data, r.reason)
+        except Exception:
+            conn.close()
+            self.conn = None
+            raise
+        if self.keep:
+            self.conn = conn
+        else:
+            conn.close()
+        return resp
+
+    def close(self):
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def head(self, path, **kw):
+        return self.request("HEAD", path, **kw)
+
+    def post(self, path, body=None, **kw):
+        return self.request("POST", path, body=body, **kw)
+
+    def put(self, path, body=None, **kw):
+        return self.request("PUT", path, body=body, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+    def load(self, name):
+        """Loads a built-in fixture (§6.4) as the client's user; asserts success."""
+        r = self.post("/cupid/fixtures/" + name, auth=ADMIN)
+        assert r.status == 200, f"loading fixture {name}: {r!r}"
+        return r
+
+    def get_json(self, path, **kw):
+        r = self.get(path, accept=JSON, **kw)
+        assert r.status == 200, r
+        return r.json()
+
+
+# ---------------------------------------------------------------------------------------------
+# raw socket client
+
+
+class RawResp:
+    def __init__(self, version, status, reason, headers, body, head_bytes):
+        self.version = version
+        self.status = status
+        self.reason = reason
+        self.headers = headers
+        self.body = body
+        self.head_bytes = head_bytes
+
+    def __repr__(self):
+        return f"<RawResp {self.status} {self.headers!r} {self.body[:200]!r}>"
+
+
+class Raw:
+    """An HTTP connection at the byte level (TLS by default), for exact wire control."""
+
+    def __init__(self, port, tls=True, timeout=5.0, host="127.0.0.1", ctx=None):
+        s = socket.create_connection((host, port), timeout=timeout)
+        if tls:
+            s = (ctx or insecure_context()).wrap_socket(s, server_hostname=host)
+        self.sock = s
+        self.buf = b""
+        self.eof = False
+
+    def send(self, data):
+        if isinstance(data, str):
+            data = data.encode("latin-1")
+        self.sock.sendall(data)
+
+    def try_send(self, data):
+        """sendall that tolerates the server having closed the connection already."""
+        try:
+            self.send(data)
+            return True
+        except (BrokenPipeError, ConnectionResetError, ssl.SSLError, OSError):
+            return False
+
+    def _fill(self):
+        if self.eof:
+            return False
+        try:
+            d = self.sock.recv(65536)
+        except (ssl.SSLZeroReturnError, ssl.SSLEOFError, ConnectionResetError, BrokenPipeError):
+            d = b""
+        except ssl.SSLError:
+            d = b""
+        if not d:
+            self.eof = True
+            return False
+        self.buf += d
+        return True
+
+    def _read_exact(self, n):
+        while len(self.buf) < n:
+            if not self._fill():
+                raise EOFError("connection closed in the middle of a body")
+        out, self.buf = self.buf[:n], self.buf[n:]
+        return out
+
+    def _read_line(self):
+        while b"\r\n" not in self.buf:
+            if not self._fill():
+                raise EOFError("connection closed in the middle of a line")
+        line, self.buf = self.buf.split(b"\r\n", 1)
+        return line
+
+    def read_response(self, method="GET"):
+        """Reads one response. Returns None if the connection closed before any byte."""
+        while b"\r\n\r\n" not in self.buf:
+            if not self._fill():
+                if not self.buf:
+                    return None
+                raise EOFError(f"connection closed inside a response head: {self.buf[:200]!r}")
+        head, self.buf = self.buf.split(b"\r\n\r\n", 1)
+        lines = head.decode("latin-1").split("\r\n")
+        parts = lines[0].split(" ", 2)
+        version, status = parts[0], int(parts[1])
+        reason = parts[2] if len(parts) > 2 else ""
+        pairs = []
+        for ln in lines[1:]:
+            k, _, v = ln.partition(":")
+            pairs.append((k.strip(), v.strip()))
+        headers = CIHeaders(pairs)
+        body = b""
+        if method == "HEAD" or status in (204, 304) or 100 <= status < 200:
+            pass
+        elif "chunked" in headers.get("Transfer-Encoding", "").lower():
+            while True:
+                size = int(self._read_line().split(b";")[0].strip(), 16)
+                if size == 0:
+                    while self._read_line() != b"":
+                        pass
+                    break
+                body += self._read_exact(size)
+                self._read_line()
+        elif "Content-Length" in headers:
+            body = self._read_exact(int(headers["Content-Length"]))
+        else:
+            while self._fill():
+                pass
+            body, self.buf = self.buf, b""
+        return RawResp(version, status, reason, headers, body, head + b"\r\n\r\n")
+
+    def wait_closed(self, timeout=3.0):
+        """True if the peer closes the connection (EOF) within timeout with no more data."""
+        deadline = time.monotonic() + timeout
+        self.sock.settimeout(0.2)
+        try:
+            while time.monotonic() < deadline:
+                try:
+                    if not self._fill():
+                        return True
+                except (socket.timeout, TimeoutError):
+                    continue
+            return False
+        finally:
+            self.sock.settimeout(5.0)
+
+    def read_until_close(self, timeout=5.0):
+        deadline = time.monotonic() + timeout
+        self.sock.settimeout(0.2)
+        while time.monotonic() < deadline:
+            try:
+                if not self._fill():
+                    break
+            except (socket.timeout, TimeoutError):
+                continue
+        out, self.buf = self.buf, b""
+        return out
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *a):
+        self.close()
+
+
+def raw_request(method, path, headers=(), body=b"", host="127.0.0.1", version="HTTP/1.1",
+                auth=ADMIN):
+    """Builds request bytes. headers: list of (name, value)."""
+    lines = [f"{method} {path} {version}", f"Host: {host}"]
+    if auth:
+        lines.append("Authorization: " + basic(*auth))
+    for k, v in headers:
+        lines.append(f"{k}: {v}")
+    if isinstance(body, str):
+        body = body.encode()
+    if body and not any(k.lower() in ("content-length", "transfer-encoding") for k, _ in headers):
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+
+
+# ---------------------------------------------------------------------------------------------
+# the server process
+
+_LIVE = set()
+_LIVE_LOCK = threading.Lock()
+
+
+def _clean_env(extra=None):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CUPID_")}
+    if extra:
+        env.update(extra)
+    return env
+
+
+def cupid_bin():
+    b = os.environ.get("CUPID_BIN")
+    if not b:
+        raise RuntimeError("CUPID_BIN is not set (the Makefile sets it: make e2e)")
+    if not os.access(b, os.X_OK):
+        raise RuntimeError(f"CUPID_BIN={b} is not an executable file")
+    return b
+
+
+class StartError(Exception):
+    pass
+
+
+class Server:
+    """One running cupid process."""
+
+    def __init__(self, proc, data_dir, stderr_path, own_dirs):
+        self.proc = proc
+        self.data_dir = data_dir
+        self.stderr_path = stderr_path
+        self.own_dirs = own_dirs
+        self.https_port = None
+        self.http_port = None
+        self.lines = []
+        self._drain = None
+        self.returncode = None
+
+    @property
+    def port(self):
+        return self.https_port
+
+    def client(self, auth=ADMIN, scheme="https", **kw):
+        port = self.https_port if scheme == "https" else self.http_port
+        return Client(port, scheme=scheme, auth=auth, **kw)
+
+    def raw(self, tls=True, **kw):
+        return Raw(self.https_port if tls else self.http_port, tls=tls, **kw)
+
+    def stderr_text(self):
+        try:
+            with open(self.stderr_path, "rb") as f:
+                return f.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def stop(self, sig=signal.SIGTERM, timeout=5.0):
+        """Sends sig and waits; returns the exit code (None if it had to be killed)."""
+        if self.proc.poll() is None:
+            try:
+                self.proc.send_signal(sig)
+            except ProcessLookupError:
+                pass
+            try:
+                self.returncode = self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+                self.returncode = None
+        else:
+            self.returncode = self.proc.returncode
+        with _LIVE_LOCK:
+            _LIVE.discard(self.proc)
+        return self.returncode
+
+    def cleanup(self):
+        self.stop()
+        for d in self.own_dirs:
+            shutil.rmtree(d, ignore_errors=True)
+
+
+def build_args(settings=None, data_dir=None, users=True, fixture="seed", https=True, http=True,
+               args=None):
+    a = [cupid_bin()]
+    if https is not None:
+        a.append("--https.listen=" + ("127.0.0.1:0" if https is True else (https or "")))
+    if http is not None:
+        a.append("--http.listen=" + ("127.0.0.1:0" if http is True else (http or "")))
+    if data_dir is not None:
+        a.append("--data_dir=" + data_dir)
+    if fixture is not None:
+        a.append("--fixture=" + fixture)
+    if users:
+        a.extend(USER_FLAGS)
+    for k, v in (settings or {}).items():
+        a.append(f"--{k}={v}")
+    a.extend(args or [])
+    return a
+
+
+def start_server(settings=None, *, data_dir=None, users=True, fixture="seed", env=None,
+                 args=None, https=True, http=True, timeout=10.0):
+    """Starts cupid on free ports with a fresh temp data dir (unless data_dir is given) and
+    waits for its 'listening on' lines. Raises StartError if it exits first."""
+    work = tempfile.mkdtemp(prefix="cupid-e2e-")
+    own = [work]
+    if data_dir is None:
+        data_dir = os.path.join(work, "data")
+    stderr_path = os.path.join(work, "stderr.log")
+    argv = build_args(settings, data_dir, users, fixture, https, http, args)
+    errf = open(stderr_path, "wb")
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=errf, stdin=subprocess.DEVNULL,
+                            cwd=work, env=_clean_env(env))
+    errf.close()
+    with _LIVE_LOCK:
+        _LIVE.add(proc)
+    srv = Server(proc, data_dir, stderr_path, own)
+    want_https = https is True
+    want_http = http is True
+    fd = proc.stdout.fileno()
+    buf = b""
+    deadline = time.monotonic() + timeout
+    try:
+        while (want_https and srv.https_port is None) or (want_http and srv.http_port is None):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise StartError(f"cupid did not print its listening lines within {timeout}s; "
+                                 f"stdout={buf!r} stderr={srv.stderr_text()[-2000:]!r}")
+            r, _, _ = select.select([fd], [], [], min(left, 0.5))
+            if not r:
+                if proc.poll() is not None:
+                    raise StartError(f"cupid exited with {proc.returncode} before listening; "
+                                     f"stderr={srv.stderr_text()[-2000:]!r}")
+                continue
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                proc.wait(timeout=5)
+                raise StartError(f"cupid exited with {proc.returncode} before listening; "
+                                 f"stdout={buf!r} stderr={srv.stderr_text()[-2000:]!r}")
+            buf += chunk
+            while b"\n" in buf:
+                line, buf = buf.split(b"\n", 1)
+                line = line.decode("utf-8", "replace").rstrip("\r")
+                srv.lines.append(line)
+                m = re.fullmatch(r"cupid: listening on (https?)://127\.0\.0\.1:(\d+)", line)
+                if m:
+                    if m.group(1) == "https":
+                        srv.https_port = int(m.group(2))
+                    else:
+                        srv.http_port = int(m.group(2))
+    except BaseException:
+        srv.cleanup()
+        raise
+
+    def drain():
+        try:
+            while os.read(fd, 4096):
+                pass
+        except OSError:
+            pass
+
+    srv._drain = threading.Thread(target=drain, daemon=True)
+    srv._drain.start()
+    return srv
+
+
+def run_cupid(args, env=None, timeout=10.0, cwd=None):
+    """Runs cupid to completion (for --help, --version, configuration errors)."""
+    tmp = None
+    if cwd is None:
+        tmp = cwd = tempfile.mkdtemp(prefix="cupid-e2e-run-")
+    try:
+        p = subprocess.run([cupid_bin()] + list(args), capture_output=True, timeout=timeout,
+                           cwd=cwd, env=_clean_env(env), stdin=subprocess.DEVNULL)
+        return p
+    finally:
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+class ServerFactory:
+    """Starts servers and stops every one of them on cleanup()."""
+
+    def __init__(self):
+        self.servers = []
+
+    def start(self, settings=None, **kw):
+        s = start_server(settings, **kw)
+        self.servers.append(s)
+        return s
+
+    def cleanup(self):
+        for s in reversed(self.servers):  # later servers may use an earlier one's data dir
+            s.cleanup()
+        self.servers = []
+
+
+def kill_leftovers():
+    with _LIVE_LOCK:
+        procs = list(_LIVE)
+    for p in procs:
+        if p.poll() is None:
+            p.kill()
+            try:
+                p.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+
+
+# ---------------------------------------------------------------------------------------------
+# rendering expected bodies (§2.4)
+
+
+def _xml_escape(v):
+    return v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def xml_obj(tag, fields):
+    out = [f"<{tag}>"]
+    for k, v in fields:
+        if v is None:
+            continue
+        out.append(f"<{k}/>" if v == "" else f"<{k}>{_xml_escape(v)}</{k}>")
+    out.append(f"</{tag}>")
+    return "".join(out)
+
+
+def json_obj(fields):
+    return json.dumps({k: v for k, v in fields if v is not None}, separators=(",", ":"),
+                      ensure_ascii=False)
+
+
+def xml_doc(tag, fields):
+    return X + xml_obj(tag, fields)
+
+
+def xml_coll(root, elem, items, total=None):
+    total = len(items) if total is None else total
+    if not items:
+        return X + f'<{root} total="{total}"/>'
+    return X + f'<{root} total="{total}">' + "".join(xml_obj(elem, f) for f in items) + f"</{root}>"
+
+
+def json_coll(elem, items, total=None):
+    total = len(items) if total is None else total
+    s = '{"@total":"%d"' % total
+    if len(items) == 1:
+        s += ',"%s":%s' % (elem, json_obj(items[0]))
+    elif len(items) > 1:
+        s += ',"%s":[%s]' % (elem, ",".join(json_obj(f) for f in items))
+    return s + "}"
+
+
+def b(v):
+    return "true" if v else "false"
+
+
+def port_fields(oid, group, ptype, num, display, vms=VMS1, vms_name=VMS_NAME, hunt=0,
+                sec=0, enc=False, caps=None, ms_name="PhoneSystem", ms_id=PS,
+                pg_name="PhoneSystem-1", pg_mwi=True, skinny_prefix="CiscoUM1-VI"):
+    c = dict(CapAnswer=True, CapNotification=True, CapMWI=True, CapEnabled=True,
+             CapDeliverAmis=False, CapTrapConnection=True)
+    c.update(caps or {})
+    pimg = ptype == 3
+    return [
+        ("URI", f"/vmrest/ports/{oid}"),
+        ("ObjectId", oid),
+        ("MediaPortGroupObjectId", group),
+        ("PortGroupURI", f"/vmrest/portgroups/{group}"),
+        ("TelephonyIntegrationMethodEnum", str(ptype)),
+        ("PortNumInGroup", str(num)),
+        ("SkinnySecurityModeEnum", str(sec)),
+        ("SkinnyDoMediaEncryption", b(enc)),
+        ("VmsServerObjectId", None if pimg else vms),
+        ("HuntOrder", str(hunt)),
+        ("DisplayName", display),
+        ("SkinnyDeviceName", f"{skinny_prefix}{num}" if ptype == 1 else None),
+        ("PimgPortNumber", str(num)),
+        ("CapAnswer", b(c["CapAnswer"])),
+        ("CapNotification", b(c["CapNotification"])),
+        ("CapMWI", b(c["CapMWI"])),
+        ("CapEnabled", b(c["CapEnabled"])),
+        ("CapDeliverAmis", b(c["CapDeliverAmis"])),
+        ("CapTrapConnection", b(c["CapTrapConnection"])),
+        ("MediaSwitchDisplayName", ms_name),
+        ("MediaSwitchObjectId", ms_id),
+        ("PhoneSystemURI", f"/vmrest/phonesystems/{ms_id}"),
+        ("MediaPortGroupDisplayName", pg_name),
+        ("MediaPortGroupEnableMWI", b(pg_mwi)),
+        ("MediaPortGroupMwiReqPortSpecific", "true"),
+        ("SipSendPort", "0"),
+        ("VmsServerName", None if pimg else vms_name),
+    ]
+
+
+def portgroup_fields(oid, ptype, display, port_count, ms_id=PS, ms_name="PhoneSystem",
+                     prefix=None):
+    if prefix is None and ptype == 1:
+        prefix = "CiscoUM1-VI"
+    return [
+        ("URI", f"/vmrest/portgroups/{oid}"),
+        ("MediaPortGroupTemplateObjectId", TPL_BY_TYPE[ptype]),
+        ("MediaSwitchObjectId", ms_id),
+        ("PhoneSystemURI", f"/vmrest/phonesystems/{ms_id}"),
+        ("TelephonyIntegrationMethodEnum", str(ptype)),
+        ("EnableMWI", "true"),
+        ("DisplayName", display),
+        ("CcmDoAutoFailback", "true"),
+        ("MwiOnCode", ""),
+        ("MwiOffCode", ""),
+        ("MwiRetryCountOnSuccess", "0"),
+        ("MwiRetryIntervalOnSuccessMs", "5"),
+        ("ObjectId", oid),
+        ("SipTransportProtocolEnum", "10"),
+        ("SipRegisterWithProxyServer", "false"),
+        ("SipDoAuthenticate", "false"),
+        ("SkinnyDevicePrefix", prefix),
+        ("MwiMinRequestIntervalMs", "0"),
+        ("MwiMaxConcurrentRequests", "0"),
+        ("MediaSwitchDisplayName", ms_name),
+        ("PortCount", str(port_count)),
+        ("SipDoSRTP", "false"),
+        ("SipTLSModeEnum", "11"),
+        ("ResetStatusEnum", "0"),
+        ("EnableAGC", "true"),
+    ]
+
+
+def phonesystem_fields(oid, display, port_count, default_trap=True):
+    return [
+        ("URI", f"/vmrest/phonesystems/{oid}"),
+        ("ObjectId", oid),
+        ("DisplayName", display),
+        ("MwiAlwaysUpdate", "false"),
+        ("MwiPortMemory", "false"),
+        ("CallLoopSupervisedTransferDetect", "false"),
+        ("CallLoopForwardNotificationDetect", "false"),
+        ("CallLoopDTMF", "A"),
+        ("CallLoopGuardTimeMs", "2500"),
+        ("PortCount", str(port_count)),
+        ("EnablePhoneApplications", "false"),
+        ("DefaultTRaPSwitch", b(default_trap)),
+        ("MwiForceOff", "false"),
+        ("RestrictDialUnconditional", "false"),
+        ("RestrictDialScheduled", "false"),
+        ("RestrictDialStartTime", "0"),
+        ("RestrictDialEndTime", "0"),
+        ("CallLoopExtensionDetect", "true"),
+        ("AXLServerURI", f"/vmrest/phonesystems/{oid}/axlservers"),
+        ("PhoneSystemAssociationURI", f"/vmrest/phonesystems/{oid}/phonesystemassociations"),
+    ]
+
+
+def vms_fields(oid, name=VMS_NAME, ip="192.0.2.13", member=0, state=20, host=None,
+               display_state=3, ipv6=None):
+    return [
+        ("URI", f"/vmrest/vmsservers/{oid}"),
+        ("ObjectId", oid),
+        ("ServerName", name),
+        ("IpAddress", ip),
+        ("VmsServerObjectId", oid),
+        ("ClusterMemberId", str(member)),
+        ("ServerState", str(state)),
+        ("HostName", host or name),
+        ("ServerDisplayState", str(display_state)),
+        ("IpAddressV6", ipv6),
+        ("SubToPerformReplicationRole", "false"),
+    ]
+
+
+def template_fields(oid, label, ptype):
+    return [
+        ("URI", f"/vmrest/portgrouptemplates/{oid}"),
+        ("ObjectId", oid),
+        ("TemplateDescriptionDefault", label),
+        ("CopyTelephonyIntegrationMethodEnum", str(ptype)),
+    ]
+
+
+TEMPLATES = [
+    template_fields(TPL_SCCP, "SCCP", 1),
+    template_fields(TPL_SIP, "SIP", 2),
+    template_fields(TPL_PIMG, "PIMG/TIMG", 3),
+]
+
+SEED_PORT1 = port_fields(PORT1, PG_SIP, 2, 1, "PhoneSystem-1-001")
+SEED_PORT2 = port_fields(PORT2, PG_SIP, 2, 2, "PhoneSystem-1-002")
+SEED_VMS = vms_fields(VMS1)
+SEED_PS = phonesystem_fields(PS, "PhoneSystem", 2)
+SEED_PG_SIP = portgroup_fields(PG_SIP, 2, "PhoneSystem-1", 2)
+SEED_PG_SCCP = portgroup_fields(PG_SCCP, 1, "PhoneSystem-SCCP", 0)
+SEED_PG_ROHIT = portgroup_fields(PG_ROHIT, 2, "PhoneSystem-Rohit", 0)
+SEED_PG_PIMG = portgroup_fields(PG_PIMG, 3, "PhoneSystem-PIMG", 0)
+SEED_PGS_SORTED = [SEED_PG_SIP, SEED_PG_PIMG, SEED_PG_ROHIT, SEED_PG_SCCP]
+
+EX2_PORT_FIELDS = port_fields(EX2_PORT, EX2_PG, 2, 2, "PhoneSystem-1-002", vms=EX2_VMS,
+                              caps={"CapNotification": False}, ms_id=EX2_PS)
+EX2_VMS_FIELDS = vms_fields(EX2_VMS)
+EX2_PS_FIELDS = phonesystem_fields(EX2_PS, "PhoneSystem", 1)
+EX2_PG_FIELDS = portgroup_fields(EX2_PG, 2, "PhoneSystem-1", 1, ms_id=EX2_PS)
+
+# --- literal SPEC examples (copied from the SPEC text, joined where "indented for reading")
+
+SPEC_PORT1_XML = X + join_xml("""
+<Port><URI>/vmrest/ports/ec664876-5879-4cff-a022-4929b37bd575</URI>
+ <ObjectId>ec664876-5879-4cff-a022-4929b37bd575</ObjectId>
+ <MediaPortGroupObjectId>ledf504a-e9a1-4876-bcfc-bb674da8e385</MediaPortGroupObjectId>
+ <PortGroupURI>/vmrest/portgroups/ledf504a-e9a1-4876-bcfc-bb674da8e385</PortGroupURI>
+ <TelephonyIntegrationMethodEnum>2</TelephonyIntegrationMethodEnum><PortNumInGroup>1</PortNumInGroup>
+ <SkinnySecurityModeEnum>0</SkinnySecurityModeEnum><SkinnyDoMediaEncryption>false</SkinnyDoMediaEncryption>
+ <VmsServerObjectId>574ca5d3-9041-4ff9-8e7d-727c32d80dab</VmsServerObjectId><HuntOrder>0</HuntOrder>
+ <DisplayName>PhoneSystem-1-001</DisplayName><PimgPortNumber>1</PimgPortNumber>
+ <CapAnswer>true</CapAnswer><CapNotification>true</CapNotification><CapMWI>true</CapMWI>
+ <CapEnabled>true</CapEnabled><CapDeliverAmis>false</CapDeliverAmis><CapTrapConnection>true</CapTrapConnection>
+ <MediaSwitchDisplayName>PhoneSystem</MediaSwitchDisplayName>
+ <MediaSwitchObjectId>a8eb65f5-795b-41cd-98b1-934f6b987313</MediaSwitchObjectId>
+ <PhoneSystemURI>/vmrest/phonesystems/a8eb65f5-795b-41cd-98b1-934f6b987313</PhoneSystemURI>
+ <MediaPortGroupDisplayName>PhoneSystem-1</MediaPortGroupDisplayName>
+ <MediaPortGroupEnableMWI>true</MediaPortGroupEnableMWI>
+ <MediaPortGroupMwiReqPortSpecific>true</MediaPortGroupMwiReqPortSpecific>
+ <SipSendPort>0</SipSendPort><VmsServerName>ucbu-aricent-vm413</VmsServerName></Port>
+""")
+
+SPEC_PORT1_JSON = '{"URI":"/vmrest/ports/ec664876-5879-4cff-a022-4929b37bd575","ObjectId":"ec664876-5879-4cff-a022-4929b37bd575","MediaPortGroupObjectId":"ledf504a-e9a1-4876-bcfc-bb674da8e385","PortGroupURI":"/vmrest/portgroups/ledf504a-e9a1-4876-bcfc-bb674da8e385","TelephonyIntegrationMethodEnum":"2","PortNumInGroup":"1","SkinnySecurityModeEnum":"0","SkinnyDoMediaEncryption":"false","VmsServerObjectId":"574ca5d3-9041-4ff9-8e7d-727c32d80dab","HuntOrder":"0","DisplayName":"PhoneSystem-1-001","PimgPortNumber":"1","CapAnswer":"true","CapNotification":"true","CapMWI":"true","CapEnabled":"true","CapDeliverAmis":"false","CapTrapConnection":"true","MediaSwitchDisplayName":"PhoneSystem","MediaSwitchObjectId":"a8eb65f5-795b-41cd-98b1-934f6b987313","PhoneSystemURI":"/vmrest/phonesystems/a8eb65f5-795b-41cd-98b1-934f6b987313","MediaPortGroupDisplayName":"PhoneSystem-1","MediaPortGroupEnableMWI":"true","MediaPortGroupMwiReqPortSpecific":"true","SipSendPort":"0","VmsServerName":"ucbu-aricent-vm413"}'  # noqa: E501
+
+SPEC_PG_SIP_XML = X + join_xml("""
+<PortGroup><URI>/vmrest/portgroups/ledf504a-e9a1-4876-bcfc-bb674da8e385</URI>
+ <MediaPortGroupTemplateObjectId>47e03eca-d077-466b-9c97-54e62938cf26</MediaPortGroupTemplateObjectId>
+ <MediaSwitchObjectId>a8eb65f5-795b-41cd-98b1-934f6b987313</MediaSwitchObjectId>
+ <PhoneSystemURI>/vmrest/phonesystems/a8eb65f5-795b-41cd-98b1-934f6b987313</PhoneSystemURI>
+ <TelephonyIntegrationMethodEnum>2</TelephonyIntegrationMethodEnum><EnableMWI>true</EnableMWI>
+ <DisplayName>PhoneSystem-1</DisplayName><CcmDoAutoFailback>true</CcmDoAutoFailback>
+ <MwiOnCode/><MwiOffCode/><MwiRetryCountOnSuccess>0</MwiRetryCountOnSuccess>
+ <MwiRetryIntervalOnSuccessMs>5</MwiRetryIntervalOnSuccessMs>
+ <ObjectId>ledf504a-e9a1-4876-bcfc-bb674da8e385</ObjectId>
+ <SipTransportProtocolEnum>10</SipTransportProtocolEnum>
+ <SipRegisterWithProxyServer>false</SipRegisterWithProxyServer><SipDoAuthenticate>false</SipDoAuthenticate>
+ <MwiMinRequestIntervalMs>0</MwiMinRequestIntervalMs><MwiMaxConcurrentRequests>0</MwiMaxConcurrentRequests>
+ <MediaSwitchDisplayName>PhoneSystem</MediaSwitchDisplayName><PortCount>2</PortCount>
+ <SipDoSRTP>false</SipDoSRTP><SipTLSModeEnum>11</SipTLSModeEnum>
+ <ResetStatusEnum>0</ResetStatusEnum><EnableAGC>true</EnableAGC></PortGroup>
+""")
+
+SPEC_PG_SIP_JSON = '{"URI":"/vmrest/portgroups/ledf504a-e9a1-4876-bcfc-bb674da8e385","MediaPortGroupTemplateObjectId":"47e03eca-d077-466b-9c97-54e62938cf26","MediaSwitchObjectId":"a8eb65f5-795b-41cd-98b1-934f6b987313","PhoneSystemURI":"/vmrest/phonesystems/a8eb65f5-795b-41cd-98b1-934f6b987313","TelephonyIntegrationMethodEnum":"2","EnableMWI":"true","DisplayName":"PhoneSystem-1","CcmDoAutoFailback":"true","MwiOnCode":"","MwiOffCode":"","MwiRetryCountOnSuccess":"0","MwiRetryIntervalOnSuccessMs":"5","ObjectId":"ledf504a-e9a1-4876-bcfc-bb674da8e385","SipTransportProtocolEnum":"10","SipRegisterWithProxyServer":"false","SipDoAuthenticate":"false","MwiMinRequestIntervalMs":"0","MwiMaxConcurrentRequests":"0","MediaSwitchDisplayName":"PhoneSystem","PortCount":"2","SipDoSRTP":"false","SipTLSModeEnum":"11","ResetStatusEnum":"0","EnableAGC":"true"}'  # noqa: E501
+
+SPEC_PS_JSON = '{"URI":"/vmrest/phonesystems/a8eb65f5-795b-41cd-98b1-934f6b987313","ObjectId":"a8eb65f5-795b-41cd-98b1-934f6b987313","DisplayName":"PhoneSystem","MwiAlwaysUpdate":"false","MwiPortMemory":"false","CallLoopSupervisedTransferDetect":"false","CallLoopForwardNotificationDetect":"false","CallLoopDTMF":"A","CallLoopGuardTimeMs":"2500","PortCount":"2","EnablePhoneApplications":"false","DefaultTRaPSwitch":"true","MwiForceOff":"false","RestrictDialUnconditional":"false","RestrictDialScheduled":"false","RestrictDialStartTime":"0","RestrictDialEndTime":"0","CallLoopExtensionDetect":"true","AXLServerURI":"/vmrest/phonesystems/a8eb65f5-795b-41cd-98b1-934f6b987313/axlservers","PhoneSystemAssociationURI":"/vmrest/phonesystems/a8eb65f5-795b-41cd-98b1-934f6b987313/phonesystemassociations"}'  # noqa: E501
+
+SPEC_VMS_LIST_XML = X + join_xml("""
+<VmsServers total="1"><VmsServer><URI>/vmrest/vmsservers/574ca5d3-9041-4ff9-8e7d-727c32d80dab</URI>
+ <ObjectId>574ca5d3-9041-4ff9-8e7d-727c32d80dab</ObjectId><ServerName>ucbu-aricent-vm413</ServerName>
+ <IpAddress>192.0.2.13</IpAddress><VmsServerObjectId>574ca5d3-9041-4ff9-8e7d-727c32d80dab</VmsServerObjectId>
+ <ClusterMemberId>0</ClusterMemberId><ServerState>20</ServerState><HostName>ucbu-aricent-vm413</HostName>
+ <ServerDisplayState>3</ServerDisplayState><SubToPerformReplicationRole>false</SubToPerformReplicationRole>
+</VmsServer></VmsServers>
+""")
+
+SPEC_VMS_LIST_JSON = '{"@total":"1","VmsServer":{"URI":"/vmrest/vmsservers/574ca5d3-9041-4ff9-8e7d-727c32d80dab","ObjectId":"574ca5d3-9041-4ff9-8e7d-727c32d80dab","ServerName":"ucbu-aricent-vm413","IpAddress":"192.0.2.13","VmsServerObjectId":"574ca5d3-9041-4ff9-8e7d-727c32d80dab","ClusterMemberId":"0","ServerState":"20","HostName":"ucbu-aricent-vm413","ServerDisplayState":"3","SubToPerformReplicationRole":"false"}}'  # noqa: E501
+
+SPEC_TPL_SIP_XML = X + '<PortGroupTemplate><URI>/vmrest/portgrouptemplates/47e03eca-d077-466b-9c97-54e62938cf26</URI><ObjectId>47e03eca-d077-466b-9c97-54e62938cf26</ObjectId><TemplateDescriptionDefault>SIP</TemplateDescriptionDefault><CopyTelephonyIntegrationMethodEnum>2</CopyTelephonyIntegrationMethodEnum></PortGroupTemplate>'  # noqa: E501
+SPEC_TPL_SIP_JSON = '{"URI":"/vmrest/portgrouptemplates/47e03eca-d077-466b-9c97-54e62938cf26","ObjectId":"47e03eca-d077-466b-9c97-54e62938cf26","TemplateDescriptionDefault":"SIP","CopyTelephonyIntegrationMethodEnum":"2"}'  # noqa: E501
+
+SPEC_TPL_Q0_XML = X + '<PortGroupTemplates total="0"/>'
+SPEC_TPL_Q0_JSON = '{"@total":"0"}'
+SPEC_TPL_Q1_XML = X + '<PortGroupTemplates total="1"><PortGroupTemplate><URI>/vmrest/portgrouptemplates/d867d725-4e4b-4b60-b114-10aa0833ec14</URI><ObjectId>d867d725-4e4b-4b60-b114-10aa0833ec14</ObjectId><TemplateDescriptionDefault>PIMG/TIMG</TemplateDescriptionDefault><CopyTelephonyIntegrationMethodEnum>3</CopyTelephonyIntegrationMethodEnum></PortGroupTemplate></PortGroupTemplates>'  # noqa: E501
+SPEC_TPL_Q1_JSON = '{"@total":"1","PortGroupTemplate":{"URI":"/vmrest/portgrouptemplates/d867d725-4e4b-4b60-b114-10aa0833ec14","ObjectId":"d867d725-4e4b-4b60-b114-10aa0833ec14","TemplateDescriptionDefault":"PIMG/TIMG","CopyTelephonyIntegrationMethodEnum":"3"}}'  # noqa: E501
+SPEC_TPL_Q2_XML = X + '<PortGroupTemplates total="2"><PortGroupTemplate><URI>/vmrest/portgrouptemplates/90dd306f-b8af-46b6-8289-f13437cc1e5e</URI><ObjectId>90dd306f-b8af-46b6-8289-f13437cc1e5e</ObjectId><TemplateDescriptionDefault>SCCP</TemplateDescriptionDefault><CopyTelephonyIntegrationMethodEnum>1</CopyTelephonyIntegrationMethodEnum></PortGroupTemplate><PortGroupTemplate><URI>/vmrest/portgrouptemplates/47e03eca-d077-466b-9c97-54e62938cf26</URI><ObjectId>47e03eca-d077-466b-9c97-54e62938cf26</ObjectId><TemplateDescriptionDefault>SIP</TemplateDescriptionDefault><CopyTelephonyIntegrationMethodEnum>2</CopyTelephonyIntegrationMethodEnum></PortGroupTemplate></PortGroupTemplates>'  # noqa: E501
+SPEC_TPL_Q2_JSON = '{"@total":"2","PortGroupTemplate":[{"URI":"/vmrest/portgrouptemplates/90dd306f-b8af-46b6-8289-f13437cc1e5e","ObjectId":"90dd306f-b8af-46b6-8289-f13437cc1e5e","TemplateDescriptionDefault":"SCCP","CopyTelephonyIntegrationMethodEnum":"1"},{"URI":"/vmrest/portgrouptemplates/47e03eca-d077-466b-9c97-54e62938cf26","ObjectId":"47e03eca-d077-466b-9c97-54e62938cf26","TemplateDescriptionDefault":"SIP","CopyTelephonyIntegrationMethodEnum":"2"}]}'  # noqa: E501
+
+SPEC_VERSION_XML = X + "<VersionInformation><name>vmrest</name><version>14.0.1.10000-1</version></VersionInformation>"  # noqa: E501
+SPEC_VERSION_JSON = '{"name":"vmrest","version":"14.0.1.10000-1"}'
+
+SPEC_404_XML = X + "<ErrorDetails><errors><code>NOT_FOUND</code><message>no portgroup has ObjectId 1edf504a-e9a1-4876-bcfc-bb674da8e385</message></errors></ErrorDetails>"  # noqa: E501
+SPEC_404_JSON = '{"errors":{"code":"NOT_FOUND","message":"no portgroup has ObjectId 1edf504a-e9a1-4876-bcfc-bb674da8e385"}}'  # noqa: E501
+
+
+# ---------------------------------------------------------------------------------------------
+# assertions
+
+_XML_ERR = re.compile(
+    r"^" + re.escape(X) + r"<ErrorDetails><errors><code>([A-Z_]+)</code>"
+    r"<message>([^<]*)</message></errors></ErrorDetails>$", re.S)
+
+
+def parse_error(resp, fmt):
+    """Returns (code, message) of an ErrorDetails body in format fmt ('xml' or 'json'),
+    asserting its exact shape (§2.5)."""
+    if fmt == "xml":
+        assert resp.headers.get("Content-Type") == XML, resp
+        m = _XML_ERR.match(resp.body.decode("utf-8"))
+        assert m, f"not an XML ErrorDetails body: {resp.body[:500]!r}"
+        msg = m.group(2).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+        return m.group(1), msg
+    assert resp.headers.get("Content-Type") == JSON, resp
+    assert resp.body.startswith(b'{"errors":{"code":"'), resp.body[:200]
+    doc = json.loads(resp.body, object_pairs_hook=list)
+    assert [k for k, _ in doc] == ["errors"], doc
+    errs = doc[0][1]
+    assert isinstance(errs, list) and [k for k, _ in errs] == ["code", "message"], errs
+    code, msg = errs[0][1], errs[1][1]
+    assert isinstance(code, str) and isinstance(msg, str)
+    assert "\n" not in msg
+    return code, msg
+
+
+def assert_error(resp, status, code, fmt="xml", field=None):
+    assert resp.status == status, f"expected {status} {code}, got {resp!r}"
+    c, msg = parse_error(resp, fmt)
+    assert c == code, f"expected code {code}, got {c} ({msg})"
+    if field is not None:
+        assert field in msg, f"message {msg!r} should name {field}"
+    return msg
