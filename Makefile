@@ -35,7 +35,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ)
 test: unit e2e
 
 unit: $(UNITBIN)
-	@set -e; for t in $(UNITBIN); do $$t; done
+	@rc=0; for t in $(UNITBIN); do $$t || rc=1; done; exit $$rc
 
 e2e: $(BUILD)/cupid
 	CUPID_BIN=$(abspath $(BUILD)/cupid) $(PYTHON) -m pytest -q tests/e2e $(PYTEST_ARGS)

@@ -11,13 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "api/api.h"
 #include "conf.h"
 #include "err.h"
+#include "http/negotiate.h"
 #include "util/arena.h"
 
 #define POOL_THREADS   8
@@ -84,91 +84,6 @@ static void on_done(void *cls, struct MHD_Connection *con, void **con_cls,
 static const char *header(void *hctx, const char *name)
 {
 	return MHD_lookup_connection_value(hctx, MHD_HEADER_KIND, name);
-}
-
-static bool lws(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/* Copies s[0..n) without surrounding whitespace into out (lower-cased). */
-static void token(const char *s, size_t n, char *out, size_t outlen)
-{
-	while (n && lws(*s))
-		s++, n--;
-	while (n && lws(s[n - 1]))
-		n--;
-	if (n >= outlen)
-		n = outlen - 1;
-	for (size_t i = 0; i < n; i++)
-		out[i] = (char)((s[i] >= 'A' && s[i] <= 'Z') ? s[i] + 32 : s[i]);
-	out[n] = 0;
-}
-
-/* SPEC §2.3: sets *out and returns true, or returns false for 406. */
-static bool negotiate(const char *accept, enum fmt *out)
-{
-	*out = FMT_XML;
-	if (!accept || !accept[strspn(accept, " \t")])
-		return true;
-	bool json = false, xml = false, any = false;
-	for (const char *p = accept; *p;) {
-		size_t len = strcspn(p, ",");
-		size_t tlen = strcspn(p, ";,");
-		char type[128];
-		token(p, tlen, type, sizeof(type));
-		bool dropped = false;
-		for (const char *q = p + tlen; q < p + len && *q == ';';) {
-			size_t plen = strcspn(q + 1, ";,");
-			char param[64];
-			token(q + 1, plen, param, sizeof(param));
-			if (!strcmp(param, "q=0") || !strcmp(param, "q=0.0") ||
-			    !strcmp(param, "q=0.00") || !strcmp(param, "q=0.000"))
-				dropped = true;
-			q += 1 + plen;
-		}
-		if (*type && !dropped) {
-			any = true;
-			json |= !strcmp(type, "application/json");
-			xml |= !strcmp(type, "application/xml") || !strcmp(type, "text/xml") ||
-			       !strcmp(type, "application/*") || !strcmp(type, "*/*");
-		}
-		p += len + (p[len] ? 1 : 0);
-	}
-	if (json)
-		*out = FMT_JSON;
-	return any && (json || xml);
-}
-
-static enum fmt body_format(const char *ctype)
-{
-	if (!ctype)
-		return 0;
-	char type[128];
-	token(ctype, strcspn(ctype, ";"), type, sizeof(type));
-	if (!strcmp(type, "application/xml") || !strcmp(type, "text/xml"))
-		return FMT_XML;
-	return strcmp(type, "application/json") ? 0 : FMT_JSON;
-}
-
-static const char *request_id(const char *given, struct arena *a)
-{
-	if (given) {
-		size_t n = strlen(given);
-		if (n >= 1 && n <= 64 &&
-		    strspn(given, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") ==
-			    n)
-			return given;
-	}
-	unsigned char r[16];
-	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
-		memset(r, 0, sizeof(r));
-	char *out = arena_alloc(a, 33);
-	if (!out)
-		return "00000000000000000000000000000000";
-	for (int i = 0; i < 16; i++)
-		snprintf(out + 2 * i, 3, "%02x", r[i]);
-	return out;
 }
 
 static enum method method_of(const char *m)
@@ -269,7 +184,7 @@ static enum MHD_Result process(struct rctx *c, struct MHD_Connection *con, const
 	rq.scheme = c->l->scheme;
 	rq.listen_host = c->l->hostport;
 	rq.host = header(con, "Host");
-	rq.request_id = request_id(header(con, "X-Request-Id"), a);
+	rq.request_id = http_request_id(header(con, "X-Request-Id"), a);
 	char *q = strchr(c->uri, '?');
 	rq.path = q ? arena_strndup(a, c->uri, (size_t)(q - c->uri)) : c->uri;
 	rq.query = q ? q + 1 : NULL;
@@ -277,8 +192,8 @@ static enum MHD_Result process(struct rctx *c, struct MHD_Connection *con, const
 	rq.body_len = c->body.len;
 	const char *ctype = header(con, "Content-Type");
 	rq.has_ctype = ctype != NULL;
-	rq.in = body_format(ctype);
-	rq.acceptable = negotiate(header(con, "Accept"), &rq.out);
+	rq.in = http_body_format(ctype);
+	rq.acceptable = http_negotiate(header(con, "Accept"), &rq.out);
 	if (c->too_large) {
 		api_error(&rq, &rs, ERR_TOO_LARGE, "the body is larger than %ld bytes",
 			  app->max_body);

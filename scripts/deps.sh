@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages cupid needs to build, run and test, if any is missing.
+set -euo pipefail
+PKGS=(build-essential pkg-config libmicrohttpd-dev libgnutls28-dev libjansson-dev libxml2-dev
+      libsqlite3-dev libcmocka-dev curl openssl ca-certificates python3 python3-pytest
+      python3-requests wrk)
+missing=()
+for p in "${PKGS[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "cupid: installing ${missing[*]}" >&2
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
