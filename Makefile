@@ -18,7 +18,7 @@ UNITBIN := $(UNIT:tests/unit/%.c=$(BUILD)/tests/%)
 all: cupid
 
 cupid: $(BUILD)/cupid
-	cp $< $@
+	cp -f $< $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/cupid: $(OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -44,6 +44,15 @@ e2e: $(BUILD)/cupid
 check:
 	$(MAKE) BUILD=build/asan OPT="-O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		LDFLAGS="-fsanitize=address,undefined" test
+
+# bench/quick.sh: cupid against a libmicrohttpd hello-world (not part of the test suite).
+$(BUILD)/bench/hello: bench/hello.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LDLIBS)
+
+.PHONY: bench-quick
+bench-quick:
+	bash bench/quick.sh
 
 clean:
 	rm -rf build cupid

@@ -21,7 +21,8 @@
 #include "util/arena.h"
 
 #define POOL_THREADS   8
-#define CONN_MEMORY    (24 * 1024) /* request head and buffers per connection */
+#define CONN_MEMORY    (32 * 1024) /* request head and buffers per connection */
+#define HEAD_MAX       (16 * 1024) /* larger request heads are refused (SPEC §2.1) */
 #define CONN_TIMEOUT_S 60
 #define MAX_CONNS      1000
 #define ARENA_BASE     (8u << 20)
@@ -47,7 +48,7 @@ struct rctx {
 	struct listener *l;
 	char *uri;
 	struct buf body;
-	bool seen, too_large;
+	bool seen, too_large, head_too_large;
 	struct timespec t0;
 };
 
@@ -79,6 +80,22 @@ static void on_done(void *cls, struct MHD_Connection *con, void **con_cls,
 	free(c->uri);
 	free(c);
 	*con_cls = NULL;
+}
+
+static enum MHD_Result add_size(void *cls, enum MHD_ValueKind kind, const char *key,
+			       const char *value)
+{
+	(void)kind;
+	*(size_t *)cls += strlen(key) + (value ? strlen(value) : 0) + 4;
+	return MHD_YES;
+}
+
+/* Bytes of the request head: request line and header lines. */
+static size_t head_size(struct MHD_Connection *con, const char *uri, const char *method)
+{
+	size_t n = strlen(method) + strlen(uri) + 12;
+	MHD_get_connection_values(con, MHD_HEADER_KIND, add_size, &n);
+	return n;
 }
 
 static const char *header(void *hctx, const char *name)
@@ -194,7 +211,11 @@ static enum MHD_Result process(struct rctx *c, struct MHD_Connection *con, const
 	rq.has_ctype = ctype != NULL;
 	rq.in = http_body_format(ctype);
 	rq.acceptable = http_negotiate(header(con, "Accept"), &rq.out);
-	if (c->too_large) {
+	if (c->head_too_large) {
+		api_error(&rq, &rs, ERR_TOO_LARGE, "the request head is larger than %d bytes",
+			  HEAD_MAX);
+		rs.close = true;
+	} else if (c->too_large) {
 		api_error(&rq, &rs, ERR_TOO_LARGE, "the body is larger than %ld bytes",
 			  app->max_body);
 		rs.close = true;
@@ -225,6 +246,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	long max = c->l->srv->app->max_body;
 	if (!c->seen) {
 		c->seen = true;
+		if (head_size(con, c->uri, method) > HEAD_MAX) {
+			c->head_too_large = true;
+			return process(c, con, method);
+		}
 		const char *cl = header(con, "Content-Length");
 		if (cl && strtoull(cl, NULL, 10) > (unsigned long long)max) {
 			/* Answer before reading: the connection closes after the 413. */

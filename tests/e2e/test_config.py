@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from cupidtest import (ADMIN, EX2_PORT, JSON, PORT1, SETTINGS, SPEC_VERSION_XML, USER_FLAGS,
+from cupidtest import (EX2_PORT, JSON, PORT1, SETTINGS, SPEC_VERSION_XML, USER_FLAGS,
                        VMS_KEYS, build_args, insecure_context, raw_request, run_cupid)
 
 
@@ -229,7 +229,8 @@ def test_generated_certificate(make_server, tmp):
         assert f.read() == key
 
 
-@pytest.mark.parametrize("version", [ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3])
+@pytest.mark.parametrize("version", [ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3],
+                         ids=["TLSv1.2", "TLSv1.3"])
 def test_tls_accepted(server, version):
     ctx = insecure_context(version, version)
     with socket.create_connection(("127.0.0.1", server.https_port), timeout=5) as s:
@@ -247,7 +248,9 @@ def test_tls_accepted(server, version):
     assert data.endswith(SPEC_VERSION_XML.encode())
 
 
-@pytest.mark.parametrize("version", [ssl.TLSVersion.TLSv1, ssl.TLSVersion.TLSv1_1])
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@pytest.mark.parametrize("version", [ssl.TLSVersion.TLSv1, ssl.TLSVersion.TLSv1_1],
+                         ids=["TLSv1.0", "TLSv1.1"])
 def test_old_tls_refused(server, version):
     ctx = insecure_context(version, version)
     try:

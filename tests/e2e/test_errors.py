@@ -3,7 +3,7 @@ the error body of §2.5, and the order of checks of §4.2. 401 is in test_auth.p
 
 import pytest
 
-from cupidtest import (ADMIN, JSON, PG_SIP, PORT1, PS, READER, TPL_SIP, VMS1, XML,
+from cupidtest import (ADMIN, JSON, PG_SIP, PORT1, PS, TPL_SIP, VMS1, XML,
                        assert_error, raw_request, start_server)
 
 VALID_PORT_POST = ('{"MediaPortGroupObjectId":"575f43be-f5d0-4af7-a689-06d968227ff7",'
@@ -23,7 +23,7 @@ READ_ONLY = [
     "/vmrest/cluster",
     "/vmrest/portgrouptemplates",
     f"/vmrest/portgrouptemplates/{TPL_SIP}",
-    f"/vmrest/portgrouptemplates/00000000-0000-4000-8000-000000000000",  # routing before id
+    "/vmrest/portgrouptemplates/00000000-0000-4000-8000-000000000000",  # routing before id
     f"/vmrest/phonesystems/{PS}/axlservers",
     f"/vmrest/phonesystems/{PS}/phonesystemassociations",
 ]

@@ -187,7 +187,7 @@ def test_cookies_ignored(admin, anon):
     (f"/vmrest/ports/{PORT1}/", SPEC_PORT1_XML),
     ("/vmrest/p%6Frts", None),
     ("/vmrest/%70%6f%72%74%73", None),
-    (f"/vmrest/ports/ec664876%2D5879-4cff-a022-4929b37bd575", SPEC_PORT1_XML),
+    ("/vmrest/ports/ec664876%2D5879-4cff-a022-4929b37bd575", SPEC_PORT1_XML),
     ("/vmrest/version/", SPEC_VERSION_XML),
     ("/vmrest/version?x=1", SPEC_VERSION_XML),
 ])
