@@ -2,6 +2,7 @@
  * statements cached per connection, writers serialised by BEGIN IMMEDIATE. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -154,6 +155,15 @@ static int step_done(struct conn *c, sqlite3_stmt *st)
 	return r;
 }
 
+static void bind_filter(sqlite3_stmt *st, const struct listq *q, const struct field *f,
+			const char *v)
+{
+	if (q->op == Q_STARTSWITH)
+		sqlite3_bind_text(st, 1, v, -1, SQLITE_STATIC); /* a LIKE pattern, even for ints */
+	else
+		bind_value(st, 1, f, v);
+}
+
 static void row_obj(sqlite3_stmt *st, const struct resource *r, struct obj *o)
 {
 	int j = 0;
@@ -180,50 +190,46 @@ static int sq_list(struct store *s, const struct resource *r, const struct listq
 		return ERR_INTERNAL;
 	const char *fv = q->filter >= 0 ? sql_filter_value(q, a) : NULL;
 	const struct field *ff = q->filter >= 0 ? &r->fields[q->filter] : NULL;
-	bool own_tx = sqlite3_get_autocommit(c->db);
+	/* A total and its rows come from one snapshot. */
+	bool own_tx = !q->rows_only && sqlite3_get_autocommit(c->db);
 	int rc = own_tx ? exec(c->db, "BEGIN") : 0;
 	if (rc)
 		return rc;
 	struct buf sql = {0};
-	sql_select(&sql, r, q, true, 0);
-	sqlite3_stmt *st = prep(c, sql.data);
+	sqlite3_stmt *st;
+	int src;
+	long n = q->limit >= 0 ? q->limit : LONG_MAX;
 	rc = ERR_INTERNAL;
-	if (!st)
-		goto out;
-	if (ff) {
-		if (q->op == Q_STARTSWITH)
-			sqlite3_bind_text(st, 1, fv, -1, SQLITE_STATIC);
-		else
-			bind_value(st, 1, ff, fv);
-	}
-	int src = sqlite3_step(st);
-	if (src != SQLITE_ROW) {
-		rc = fail(c->db, src);
-		goto out;
-	}
-	long total = (long)sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	long n = 0;
-	if (!q->count_only && total > q->offset) {
-		n = total - q->offset;
-		if (q->limit >= 0 && n > q->limit)
-			n = q->limit;
-	}
-	if (cb->begin && cb->begin(cb->ctx, total, n)) {
-		rc = 0;
-		goto out;
+	if (!q->rows_only) {
+		sql_select(&sql, r, q, true, 0);
+		if (!(st = prep(c, sql.data)))
+			goto out;
+		if (ff)
+			bind_filter(st, q, ff, fv);
+		if ((src = sqlite3_step(st)) != SQLITE_ROW) {
+			rc = fail(c->db, src);
+			goto out;
+		}
+		long total = (long)sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		n = 0;
+		if (!q->count_only && total > q->offset) {
+			n = total - q->offset;
+			if (q->limit >= 0 && n > q->limit)
+				n = q->limit;
+		}
+		if (cb->begin && cb->begin(cb->ctx, total, n)) {
+			rc = 0;
+			goto out;
+		}
 	}
 	if (n > 0) {
 		sql.len = 0;
 		sql_select(&sql, r, q, false, 0);
 		if (!(st = prep(c, sql.data)))
 			goto out;
-		if (ff) {
-			if (q->op == Q_STARTSWITH)
-				sqlite3_bind_text(st, 1, fv, -1, SQLITE_STATIC);
-			else
-				bind_value(st, 1, ff, fv);
-		}
+		if (ff)
+			bind_filter(st, q, ff, fv);
 		if (q->limit >= 0) {
 			sqlite3_bind_int64(st, 2, n);
 			sqlite3_bind_int64(st, 3, q->offset);

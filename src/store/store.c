@@ -43,6 +43,7 @@ int store_first(const struct store_handle *h, const struct resource *r, const st
 	struct list_cb cb = {.row = first_row, .ctx = &fc};
 	struct listq q1 = *q;
 	q1.limit = 1;
+	q1.rows_only = true;
 	int rc = h->ops->list(h->s, r, &q1, a, &cb);
 	return rc ? rc : fc.found ? 0 : ERR_NOT_FOUND;
 }

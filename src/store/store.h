@@ -22,6 +22,7 @@ struct listq {
 	long limit;         /* rows per page; -1 for no limit */
 	long offset;
 	bool count_only;    /* total only, no rows */
+	bool rows_only;     /* rows only, no total: begin() is not called (one statement) */
 };
 #define LISTQ_ALL {.filter = -1, .sort = -1, .limit = -1}
 

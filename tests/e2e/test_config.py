@@ -282,7 +282,7 @@ def _write_cfg(tmp, text):
 CFG = """# cupid test configuration
    # an indented comment
 
-license.voice_ports = 40
+license.voice_ports = 40   # a comment after the value
 cupi.version = 9.8.7-1
 ports.allow_odd=true
 user.filer = administrator:filepw
