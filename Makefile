@@ -2,10 +2,15 @@
 PKGS    := libmicrohttpd gnutls libxml-2.0 jansson sqlite3
 CC      ?= cc
 OPT     ?= -O2
+BUILD   ?= build
+ifeq ($(SAN),1) # AddressSanitizer + UndefinedBehaviorSanitizer build, in its own directory
+BUILD   := build/asan
+OPT     := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif
 CFLAGS  ?= $(OPT) -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-missing-field-initializers -Wno-format-truncation -Isrc $(shell pkg-config --cflags $(PKGS))
 LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lpthread
-BUILD   ?= build
 PYTHON  ?= /usr/bin/python3
 
 SRC     := $(sort $(shell find src -name '*.c'))
@@ -42,8 +47,7 @@ e2e: $(BUILD)/cupid
 
 # The same suites under AddressSanitizer and UndefinedBehaviorSanitizer.
 check:
-	$(MAKE) BUILD=build/asan OPT="-O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-		LDFLAGS="-fsanitize=address,undefined" test
+	$(MAKE) SAN=1 test
 
 # bench/quick.sh: cupid against a libmicrohttpd hello-world (not part of the test suite).
 $(BUILD)/bench/hello: bench/hello.c
