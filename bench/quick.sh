@@ -124,9 +124,12 @@ run_wrk() {
 	kill -0 "$pid" 2>/dev/null || fail "$name: the server died during the run"
 }
 
+# Each cupid run sits next to the hello run it is compared with: throughput on this machine
+# drifts by tens of percent within a minute, and neighbours drift least.
+order=(3 0 1 2 4)
 declare -A rps mean p99
-for t in "${targets[@]}"; do
-	IFS='|' read -r name url hdr <<<"$t"
+for i in "${order[@]}"; do
+	IFS='|' read -r name url hdr <<<"${targets[$i]}"
 	case $name in cupid*) pid=$cupid_pid ;; *) pid=$hello_pid ;; esac
 	printf '   %-17s ...' "$name" >&2
 	run_wrk "$tmp/warm" "$WARM" "$url" "$hdr" "$pid" "$name (warm-up)"
@@ -138,7 +141,7 @@ for t in "${targets[@]}"; do
 done
 
 echo
-printf '%-18s %12s %10s %10s %12s\n' target 'requests/s' 'mean ms' 'p99 ms' 'cupid/hello'
+printf '%-18s %12s %10s %10s %14s %12s\n' target 'requests/s' 'mean ms' 'p99 ms' 'conns/rps ms' 'cupid/hello'
 for t in "${targets[@]}"; do
 	IFS='|' read -r name _ _ <<<"$t"
 	ratio=""
@@ -148,12 +151,17 @@ for t in "${targets[@]}"; do
 		ratio=$(awk -v a="${rps[$name]}" -v b="${rps["hello      $scheme"]}" 'BEGIN {printf "%.2f", a / b}')
 		;;
 	esac
-	printf '%-18s %12s %10s %10s %12s\n' "$name" "${rps[$name]}" "${mean[$name]}" "${p99[$name]}" "$ratio"
+	little=$(awk -v r="${rps[$name]}" -v c="$CONNS" 'BEGIN {printf "%.3f", 1000 * c / r}')
+	printf '%-18s %12s %10s %10s %14s %12s\n' "$name" "${rps[$name]}" "${mean[$name]}" "${p99[$name]}" "$little" "$ratio"
 done
-echo "(cupid/hello: requests/s of cupid over hello on the same scheme; 1.00 would match the floor)"
+echo "mean, p99: wrk's figures, which wrk inflates to correct for coordinated omission;"
+echo "conns/rps: the mean time a request really took (Little's law, $CONNS connections always busy);"
+echo "cupid/hello: requests/s of cupid over hello on the same scheme (json is compared with hello's xml)"
 
-if [ -s "$tmp/cupid.err" ]; then
-	echo "== cupid logged at warn level or above during the run:"
-	tail -n 20 "$tmp/cupid.err"
-fi
+for who in cupid hello; do
+	if [ -s "$tmp/$who.err" ]; then
+		echo "== $who wrote to stderr (count, line):"
+		sort "$tmp/$who.err" | uniq -c | sort -rn | head -n 10
+	fi
+done
 echo "== all runs: 0 socket errors, 0 non-2xx responses"

@@ -2,7 +2,6 @@
  * turned into a struct listq for the store. */
 #include "api/query.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -209,10 +208,10 @@ static int parse_query(char *v, const struct resource *r, struct arena *a, struc
 			return ERR_INVALID;
 		}
 	} else if (f->type == T_INT && q->op == Q_IS) {
+		/* Any integer is valid; one beyond 64 bits clamps, and so matches nothing. */
 		char *e;
-		errno = 0;
 		long long x = strtoll(val, &e, 10);
-		if (*e || errno || !(val[0] == '-' || (val[0] >= '0' && val[0] <= '9'))) {
+		if (*e || !(val[0] == '-' || (val[0] >= '0' && val[0] <= '9'))) {
 			snprintf(err, errlen, "query: '%s' is not an integer for %s", val, f->name);
 			return ERR_INVALID;
 		}

@@ -42,6 +42,8 @@ void arena_free(struct arena *a)
 void *arena_alloc(struct arena *a, size_t n)
 {
 	const size_t align = sizeof(max_align_t);
+	if (n > a->cap)
+		return NULL; /* also keeps the rounding below from wrapping */
 	n = (n + align - 1) & ~(align - 1);
 	if (n == 0)
 		n = align;

@@ -18,104 +18,120 @@
 #define X "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"
 
 #define SCCP_ID "90dd306f-b8af-46b6-8289-f13437cc1e5e"
-#define SIP_ID  "47e03eca-d077-466b-9c97-54e62938cf26"
+#define SIP_ID	"47e03eca-d077-466b-9c97-54e62938cf26"
 #define PIMG_ID "d867d725-4e4b-4b60-b114-10aa0833ec14"
 
 /* Full objects exactly as SPEC §5.2, §5.3, §5.5 and §5.6.7 print them (XML de-indented). */
-#define PG_XML \
-	"<PortGroup><URI>/vmrest/portgroups/ledf504a-e9a1-4876-bcfc-bb674da8e385</URI><Me"\
-	"diaPortGroupTemplateObjectId>47e03eca-d077-466b-9c97-54e62938cf26</MediaPortGrou"\
-	"pTemplateObjectId><MediaSwitchObjectId>a8eb65f5-795b-41cd-98b1-934f6b987313</Med"\
-	"iaSwitchObjectId><PhoneSystemURI>/vmrest/phonesystems/a8eb65f5-795b-41cd-98b1-93"\
-	"4f6b987313</PhoneSystemURI><TelephonyIntegrationMethodEnum>2</TelephonyIntegrati"\
-	"onMethodEnum><EnableMWI>true</EnableMWI><DisplayName>PhoneSystem-1</DisplayName>"\
-	"<CcmDoAutoFailback>true</CcmDoAutoFailback><MwiOnCode/><MwiOffCode/><MwiRetryCou"\
-	"ntOnSuccess>0</MwiRetryCountOnSuccess><MwiRetryIntervalOnSuccessMs>5</MwiRetryIn"\
-	"tervalOnSuccessMs><ObjectId>ledf504a-e9a1-4876-bcfc-bb674da8e385</ObjectId><SipT"\
-	"ransportProtocolEnum>10</SipTransportProtocolEnum><SipRegisterWithProxyServer>fa"\
-	"lse</SipRegisterWithProxyServer><SipDoAuthenticate>false</SipDoAuthenticate><Mwi"\
-	"MinRequestIntervalMs>0</MwiMinRequestIntervalMs><MwiMaxConcurrentRequests>0</Mwi"\
-	"MaxConcurrentRequests><MediaSwitchDisplayName>PhoneSystem</MediaSwitchDisplayNam"\
-	"e><PortCount>2</PortCount><SipDoSRTP>false</SipDoSRTP><SipTLSModeEnum>11</SipTLS"\
-	"ModeEnum><ResetStatusEnum>0</ResetStatusEnum><EnableAGC>true</EnableAGC></PortGr"\
+#define PG_XML                                                                                     \
+	"<PortGroup><URI>/vmrest/portgroups/ledf504a-e9a1-4876-bcfc-bb674da8e385</URI><Me"         \
+	"diaPortGroupTemplateObjectId>47e03eca-d077-466b-9c97-54e62938cf26</MediaPortGrou"         \
+	"pTemplateObjectId><MediaSwitchObjectId>a8eb65f5-795b-41cd-98b1-934f6b987313</Med"         \
+	"iaSwitchObjectId><PhoneSystemURI>/vmrest/phonesystems/a8eb65f5-795b-41cd-98b1-93"         \
+	"4f6b987313</PhoneSystemURI><TelephonyIntegrationMethodEnum>2</TelephonyIntegrati"         \
+	"onMethodEnum><EnableMWI>true</EnableMWI><DisplayName>PhoneSystem-1</DisplayName>"         \
+	"<CcmDoAutoFailback>true</CcmDoAutoFailback><MwiOnCode/><MwiOffCode/><MwiRetryCou"         \
+	"ntOnSuccess>0</MwiRetryCountOnSuccess><MwiRetryIntervalOnSuccessMs>5</MwiRetryIn"         \
+	"tervalOnSuccessMs><ObjectId>ledf504a-e9a1-4876-bcfc-bb674da8e385</ObjectId><SipT"         \
+	"ransportProtocolEnum>10</SipTransportProtocolEnum><SipRegisterWithProxyServer>fa"         \
+	"lse</SipRegisterWithProxyServer><SipDoAuthenticate>false</SipDoAuthenticate><Mwi"         \
+	"MinRequestIntervalMs>0</MwiMinRequestIntervalMs><MwiMaxConcurrentRequests>0</Mwi"         \
+	"MaxConcurrentRequests><MediaSwitchDisplayName>PhoneSystem</MediaSwitchDisplayNam"         \
+	"e><PortCount>2</PortCount><SipDoSRTP>false</SipDoSRTP><SipTLSModeEnum>11</SipTLS"         \
+	"ModeEnum><ResetStatusEnum>0</ResetStatusEnum><EnableAGC>true</EnableAGC></PortGr"         \
 	"oup>"
 
-#define PORT_XML \
-	"<Port><URI>/vmrest/ports/ec664876-5879-4cff-a022-4929b37bd575</URI><ObjectId>ec6"\
-	"64876-5879-4cff-a022-4929b37bd575</ObjectId><MediaPortGroupObjectId>ledf504a-e9a"\
-	"1-4876-bcfc-bb674da8e385</MediaPortGroupObjectId><PortGroupURI>/vmrest/portgroup"\
-	"s/ledf504a-e9a1-4876-bcfc-bb674da8e385</PortGroupURI><TelephonyIntegrationMethod"\
-	"Enum>2</TelephonyIntegrationMethodEnum><PortNumInGroup>1</PortNumInGroup><Skinny"\
-	"SecurityModeEnum>0</SkinnySecurityModeEnum><SkinnyDoMediaEncryption>false</Skinn"\
-	"yDoMediaEncryption><VmsServerObjectId>574ca5d3-9041-4ff9-8e7d-727c32d80dab</VmsS"\
-	"erverObjectId><HuntOrder>0</HuntOrder><DisplayName>PhoneSystem-1-001</DisplayNam"\
-	"e><PimgPortNumber>1</PimgPortNumber><CapAnswer>true</CapAnswer><CapNotification>"\
-	"true</CapNotification><CapMWI>true</CapMWI><CapEnabled>true</CapEnabled><CapDeli"\
-	"verAmis>false</CapDeliverAmis><CapTrapConnection>true</CapTrapConnection><MediaS"\
-	"witchDisplayName>PhoneSystem</MediaSwitchDisplayName><MediaSwitchObjectId>a8eb65"\
-	"f5-795b-41cd-98b1-934f6b987313</MediaSwitchObjectId><PhoneSystemURI>/vmrest/phon"\
-	"esystems/a8eb65f5-795b-41cd-98b1-934f6b987313</PhoneSystemURI><MediaPortGroupDis"\
-	"playName>PhoneSystem-1</MediaPortGroupDisplayName><MediaPortGroupEnableMWI>true<"\
-	"/MediaPortGroupEnableMWI><MediaPortGroupMwiReqPortSpecific>true</MediaPortGroupM"\
-	"wiReqPortSpecific><SipSendPort>0</SipSendPort><VmsServerName>ucbu-aricent-vm413<"\
+#define PORT_XML                                                                                   \
+	"<Port><URI>/vmrest/ports/ec664876-5879-4cff-a022-4929b37bd575</URI><ObjectId>ec6"         \
+	"64876-5879-4cff-a022-4929b37bd575</ObjectId><MediaPortGroupObjectId>ledf504a-e9a"         \
+	"1-4876-bcfc-bb674da8e385</MediaPortGroupObjectId><PortGroupURI>/vmrest/portgroup"         \
+	"s/ledf504a-e9a1-4876-bcfc-bb674da8e385</PortGroupURI><TelephonyIntegrationMethod"         \
+	"Enum>2</TelephonyIntegrationMethodEnum><PortNumInGroup>1</PortNumInGroup><Skinny"         \
+	"SecurityModeEnum>0</SkinnySecurityModeEnum><SkinnyDoMediaEncryption>false</Skinn"         \
+	"yDoMediaEncryption><VmsServerObjectId>574ca5d3-9041-4ff9-8e7d-727c32d80dab</VmsS"         \
+	"erverObjectId><HuntOrder>0</HuntOrder><DisplayName>PhoneSystem-1-001</DisplayNam"         \
+	"e><PimgPortNumber>1</PimgPortNumber><CapAnswer>true</CapAnswer><CapNotification>"         \
+	"true</CapNotification><CapMWI>true</CapMWI><CapEnabled>true</CapEnabled><CapDeli"         \
+	"verAmis>false</CapDeliverAmis><CapTrapConnection>true</CapTrapConnection><MediaS"         \
+	"witchDisplayName>PhoneSystem</MediaSwitchDisplayName><MediaSwitchObjectId>a8eb65"         \
+	"f5-795b-41cd-98b1-934f6b987313</MediaSwitchObjectId><PhoneSystemURI>/vmrest/phon"         \
+	"esystems/a8eb65f5-795b-41cd-98b1-934f6b987313</PhoneSystemURI><MediaPortGroupDis"         \
+	"playName>PhoneSystem-1</MediaPortGroupDisplayName><MediaPortGroupEnableMWI>true<"         \
+	"/MediaPortGroupEnableMWI><MediaPortGroupMwiReqPortSpecific>true</MediaPortGroupM"         \
+	"wiReqPortSpecific><SipSendPort>0</SipSendPort><VmsServerName>ucbu-aricent-vm413<"         \
 	"/VmsServerName></Port>"
 
-#define VMS_XML \
-	"<VmsServers total=\"1\"><VmsServer><URI>/vmrest/vmsservers/574ca5d3-9041-4ff9-8e7d"\
-	"-727c32d80dab</URI><ObjectId>574ca5d3-9041-4ff9-8e7d-727c32d80dab</ObjectId><Ser"\
-	"verName>ucbu-aricent-vm413</ServerName><IpAddress>192.0.2.13</IpAddress><VmsServ"\
-	"erObjectId>574ca5d3-9041-4ff9-8e7d-727c32d80dab</VmsServerObjectId><ClusterMembe"\
-	"rId>0</ClusterMemberId><ServerState>20</ServerState><HostName>ucbu-aricent-vm413"\
-	"</HostName><ServerDisplayState>3</ServerDisplayState><SubToPerformReplicationRol"\
+#define VMS_XML                                                                                    \
+	"<VmsServers total=\"1\"><VmsServer><URI>/vmrest/vmsservers/574ca5d3-9041-4ff9-8e7d"       \
+	"-727c32d80dab</URI><ObjectId>574ca5d3-9041-4ff9-8e7d-727c32d80dab</ObjectId><Ser"         \
+	"verName>ucbu-aricent-vm413</ServerName><IpAddress>192.0.2.13</IpAddress><VmsServ"         \
+	"erObjectId>574ca5d3-9041-4ff9-8e7d-727c32d80dab</VmsServerObjectId><ClusterMembe"         \
+	"rId>0</ClusterMemberId><ServerState>20</ServerState><HostName>ucbu-aricent-vm413"         \
+	"</HostName><ServerDisplayState>3</ServerDisplayState><SubToPerformReplicationRol"         \
 	"e>false</SubToPerformReplicationRole></VmsServer></VmsServers>"
 
-#define PG_JSON \
-	"{\"URI\":\"/vmrest/portgroups/ledf504a-e9a1-4876-bcfc-bb674da8e385\",\"MediaPortGroup"\
-	"TemplateObjectId\":\"47e03eca-d077-466b-9c97-54e62938cf26\",\"MediaSwitchObjectId\":\""\
-	"a8eb65f5-795b-41cd-98b1-934f6b987313\",\"PhoneSystemURI\":\"/vmrest/phonesystems/a8e"\
-	"b65f5-795b-41cd-98b1-934f6b987313\",\"TelephonyIntegrationMethodEnum\":\"2\",\"EnableM"\
-	"WI\":\"true\",\"DisplayName\":\"PhoneSystem-1\",\"CcmDoAutoFailback\":\"true\",\"MwiOnCode\":"\
-	"\"\",\"MwiOffCode\":\"\",\"MwiRetryCountOnSuccess\":\"0\",\"MwiRetryIntervalOnSuccessMs\":\"5"\
-	"\",\"ObjectId\":\"ledf504a-e9a1-4876-bcfc-bb674da8e385\",\"SipTransportProtocolEnum\":\""\
-	"10\",\"SipRegisterWithProxyServer\":\"false\",\"SipDoAuthenticate\":\"false\",\"MwiMinRequ"\
-	"estIntervalMs\":\"0\",\"MwiMaxConcurrentRequests\":\"0\",\"MediaSwitchDisplayName\":\"Phon"\
-	"eSystem\",\"PortCount\":\"2\",\"SipDoSRTP\":\"false\",\"SipTLSModeEnum\":\"11\",\"ResetStatusE"\
+#define PG_JSON                                                                                    \
+	"{\"URI\":\"/vmrest/portgroups/ledf504a-e9a1-4876-bcfc-bb674da8e385\",\"MediaPortGroup"    \
+	"TemplateObjectId\":\"47e03eca-d077-466b-9c97-54e62938cf26\",\"MediaSwitchObjectId\":\""   \
+	"a8eb65f5-795b-41cd-98b1-934f6b987313\",\"PhoneSystemURI\":\"/vmrest/phonesystems/a8e"     \
+	"b65f5-795b-41cd-98b1-934f6b987313\",\"TelephonyIntegrationMethodEnum\":\"2\",\"EnableM"   \
+	"WI\":\"true\",\"DisplayName\":\"PhoneSystem-1\",\"CcmDoAutoFailback\":\"true\","          \
+	"\"MwiOnCode\":"                                                                           \
+	"\"\",\"MwiOffCode\":\"\",\"MwiRetryCountOnSuccess\":\"0\","                               \
+	"\"MwiRetryIntervalOnSuccessMs\":\"5"                                                      \
+	"\",\"ObjectId\":\"ledf504a-e9a1-4876-bcfc-bb674da8e385\",\"SipTransportProtocolEnum\":\"" \
+	"10\",\"SipRegisterWithProxyServer\":\"false\",\"SipDoAuthenticate\":\"false\","           \
+	"\"MwiMinRequ"                                                                             \
+	"estIntervalMs\":\"0\",\"MwiMaxConcurrentRequests\":\"0\",\"MediaSwitchDisplayName\":"     \
+	"\"Phon"                                                                                   \
+	"eSystem\",\"PortCount\":\"2\",\"SipDoSRTP\":\"false\",\"SipTLSModeEnum\":\"11\","         \
+	"\"ResetStatusE"                                                                           \
 	"num\":\"0\",\"EnableAGC\":\"true\"}"
 
-#define PORT_JSON \
-	"{\"URI\":\"/vmrest/ports/ec664876-5879-4cff-a022-4929b37bd575\",\"ObjectId\":\"ec664876"\
-	"-5879-4cff-a022-4929b37bd575\",\"MediaPortGroupObjectId\":\"ledf504a-e9a1-4876-bcfc-"\
-	"bb674da8e385\",\"PortGroupURI\":\"/vmrest/portgroups/ledf504a-e9a1-4876-bcfc-bb674da"\
-	"8e385\",\"TelephonyIntegrationMethodEnum\":\"2\",\"PortNumInGroup\":\"1\",\"SkinnySecurity"\
-	"ModeEnum\":\"0\",\"SkinnyDoMediaEncryption\":\"false\",\"VmsServerObjectId\":\"574ca5d3-90"\
-	"41-4ff9-8e7d-727c32d80dab\",\"HuntOrder\":\"0\",\"DisplayName\":\"PhoneSystem-1-001\",\"Pi"\
-	"mgPortNumber\":\"1\",\"CapAnswer\":\"true\",\"CapNotification\":\"true\",\"CapMWI\":\"true\",\"C"\
-	"apEnabled\":\"true\",\"CapDeliverAmis\":\"false\",\"CapTrapConnection\":\"true\",\"MediaSwit"\
-	"chDisplayName\":\"PhoneSystem\",\"MediaSwitchObjectId\":\"a8eb65f5-795b-41cd-98b1-934f"\
-	"6b987313\",\"PhoneSystemURI\":\"/vmrest/phonesystems/a8eb65f5-795b-41cd-98b1-934f6b9"\
-	"87313\",\"MediaPortGroupDisplayName\":\"PhoneSystem-1\",\"MediaPortGroupEnableMWI\":\"tr"\
-	"ue\",\"MediaPortGroupMwiReqPortSpecific\":\"true\",\"SipSendPort\":\"0\",\"VmsServerName\":"\
+#define PORT_JSON                                                                                  \
+	"{\"URI\":\"/vmrest/ports/ec664876-5879-4cff-a022-4929b37bd575\",\"ObjectId\":\"ec664876"  \
+	"-5879-4cff-a022-4929b37bd575\",\"MediaPortGroupObjectId\":\"ledf504a-e9a1-4876-bcfc-"     \
+	"bb674da8e385\",\"PortGroupURI\":\"/vmrest/portgroups/ledf504a-e9a1-4876-bcfc-bb674da"     \
+	"8e385\",\"TelephonyIntegrationMethodEnum\":\"2\",\"PortNumInGroup\":\"1\","               \
+	"\"SkinnySecurity"                                                                         \
+	"ModeEnum\":\"0\",\"SkinnyDoMediaEncryption\":\"false\",\"VmsServerObjectId\":\"574ca5d3-" \
+	"90"                                                                                       \
+	"41-4ff9-8e7d-727c32d80dab\",\"HuntOrder\":\"0\",\"DisplayName\":\"PhoneSystem-1-001\","   \
+	"\"Pi"                                                                                     \
+	"mgPortNumber\":\"1\",\"CapAnswer\":\"true\",\"CapNotification\":\"true\",\"CapMWI\":"     \
+	"\"true\",\"C"                                                                             \
+	"apEnabled\":\"true\",\"CapDeliverAmis\":\"false\",\"CapTrapConnection\":\"true\","        \
+	"\"MediaSwit"                                                                              \
+	"chDisplayName\":\"PhoneSystem\",\"MediaSwitchObjectId\":\"a8eb65f5-795b-41cd-98b1-934f"   \
+	"6b987313\",\"PhoneSystemURI\":\"/vmrest/phonesystems/a8eb65f5-795b-41cd-98b1-934f6b9"     \
+	"87313\",\"MediaPortGroupDisplayName\":\"PhoneSystem-1\",\"MediaPortGroupEnableMWI\":\"tr" \
+	"ue\",\"MediaPortGroupMwiReqPortSpecific\":\"true\",\"SipSendPort\":\"0\","                \
+	"\"VmsServerName\":"                                                                       \
 	"\"ucbu-aricent-vm413\"}"
 
-#define VMS_JSON \
-	"{\"@total\":\"1\",\"VmsServer\":{\"URI\":\"/vmrest/vmsservers/574ca5d3-9041-4ff9-8e7d-727"\
-	"c32d80dab\",\"ObjectId\":\"574ca5d3-9041-4ff9-8e7d-727c32d80dab\",\"ServerName\":\"ucbu-"\
-	"aricent-vm413\",\"IpAddress\":\"192.0.2.13\",\"VmsServerObjectId\":\"574ca5d3-9041-4ff9-"\
-	"8e7d-727c32d80dab\",\"ClusterMemberId\":\"0\",\"ServerState\":\"20\",\"HostName\":\"ucbu-ari"\
+#define VMS_JSON                                                                                   \
+	"{\"@total\":\"1\",\"VmsServer\":{\"URI\":\"/vmrest/vmsservers/"                           \
+	"574ca5d3-9041-4ff9-8e7d-727"                                                              \
+	"c32d80dab\",\"ObjectId\":\"574ca5d3-9041-4ff9-8e7d-727c32d80dab\",\"ServerName\":\"ucbu-" \
+	"aricent-vm413\",\"IpAddress\":\"192.0.2.13\",\"VmsServerObjectId\":\"574ca5d3-9041-4ff9-" \
+	"8e7d-727c32d80dab\",\"ClusterMemberId\":\"0\",\"ServerState\":\"20\",\"HostName\":"       \
+	"\"ucbu-ari"                                                                               \
 	"cent-vm413\",\"ServerDisplayState\":\"3\",\"SubToPerformReplicationRole\":\"false\"}}"
 
-#define PS_JSON \
-	"{\"URI\":\"/vmrest/phonesystems/a8eb65f5-795b-41cd-98b1-934f6b987313\",\"ObjectId\":\"a"\
-	"8eb65f5-795b-41cd-98b1-934f6b987313\",\"DisplayName\":\"PhoneSystem\",\"MwiAlwaysUpdat"\
-	"e\":\"false\",\"MwiPortMemory\":\"false\",\"CallLoopSupervisedTransferDetect\":\"false\",\"C"\
-	"allLoopForwardNotificationDetect\":\"false\",\"CallLoopDTMF\":\"A\",\"CallLoopGuardTimeM"\
-	"s\":\"2500\",\"PortCount\":\"2\",\"EnablePhoneApplications\":\"false\",\"DefaultTRaPSwitch\":"\
-	"\"true\",\"MwiForceOff\":\"false\",\"RestrictDialUnconditional\":\"false\",\"RestrictDialSc"\
-	"heduled\":\"false\",\"RestrictDialStartTime\":\"0\",\"RestrictDialEndTime\":\"0\",\"CallLoop"\
-	"ExtensionDetect\":\"true\",\"AXLServerURI\":\"/vmrest/phonesystems/a8eb65f5-795b-41cd-"\
-	"98b1-934f6b987313/axlservers\",\"PhoneSystemAssociationURI\":\"/vmrest/phonesystems/"\
+#define PS_JSON                                                                                    \
+	"{\"URI\":\"/vmrest/phonesystems/a8eb65f5-795b-41cd-98b1-934f6b987313\",\"ObjectId\":\"a"  \
+	"8eb65f5-795b-41cd-98b1-934f6b987313\",\"DisplayName\":\"PhoneSystem\",\"MwiAlwaysUpdat"   \
+	"e\":\"false\",\"MwiPortMemory\":\"false\",\"CallLoopSupervisedTransferDetect\":"          \
+	"\"false\",\"C"                                                                            \
+	"allLoopForwardNotificationDetect\":\"false\",\"CallLoopDTMF\":\"A\",\"CallLoopGuardTimeM" \
+	"s\":\"2500\",\"PortCount\":\"2\",\"EnablePhoneApplications\":\"false\","                  \
+	"\"DefaultTRaPSwitch\":"                                                                   \
+	"\"true\",\"MwiForceOff\":\"false\",\"RestrictDialUnconditional\":\"false\","              \
+	"\"RestrictDialSc"                                                                         \
+	"heduled\":\"false\",\"RestrictDialStartTime\":\"0\",\"RestrictDialEndTime\":\"0\","       \
+	"\"CallLoop"                                                                               \
+	"ExtensionDetect\":\"true\",\"AXLServerURI\":\"/vmrest/phonesystems/a8eb65f5-795b-41cd-"   \
+	"98b1-934f6b987313/axlservers\",\"PhoneSystemAssociationURI\":\"/vmrest/phonesystems/"     \
 	"a8eb65f5-795b-41cd-98b1-934f6b987313/phonesystemassociations\"}"
-
 
 /* ---- helpers ---- */
 
@@ -142,8 +158,8 @@ static struct obj tmpl(const char *uri, const char *id, const char *desc, const 
 #define TMPL_PIMG tmpl("/vmrest/portgrouptemplates/" PIMG_ID, PIMG_ID, "PIMG/TIMG", "3")
 
 /* Renders a collection page of n objects out of total, compares with want, frees. */
-static void coll_is(enum fmt f, const struct resource *r, long total, const struct obj *os,
-		    long n, const char *want)
+static void coll_is(enum fmt f, const struct resource *r, long total, const struct obj *os, long n,
+		    const char *want)
 {
 	struct buf b = {0};
 	codec_coll_begin(&b, f, r, total, n);
@@ -237,10 +253,11 @@ static void test_templates_one(void **state)
 		  "<TemplateDescriptionDefault>PIMG/TIMG</TemplateDescriptionDefault>"
 		  "<CopyTelephonyIntegrationMethodEnum>3</CopyTelephonyIntegrationMethodEnum>"
 		  "</PortGroupTemplate></PortGroupTemplates>");
-	coll_is(FMT_JSON, &res_template, 1, o, 1,
-		"{\"@total\":\"1\",\"PortGroupTemplate\":{\"URI\":\"/vmrest/portgrouptemplates/" PIMG_ID
-		"\",\"ObjectId\":\"" PIMG_ID "\",\"TemplateDescriptionDefault\":\"PIMG/TIMG\","
-		"\"CopyTelephonyIntegrationMethodEnum\":\"3\"}}");
+	coll_is(
+	    FMT_JSON, &res_template, 1, o, 1,
+	    "{\"@total\":\"1\",\"PortGroupTemplate\":{\"URI\":\"/vmrest/portgrouptemplates/" PIMG_ID
+	    "\",\"ObjectId\":\"" PIMG_ID "\",\"TemplateDescriptionDefault\":\"PIMG/TIMG\","
+	    "\"CopyTelephonyIntegrationMethodEnum\":\"3\"}}");
 }
 
 static void test_templates_two(void **state)
@@ -258,10 +275,12 @@ static void test_templates_two(void **state)
 		  "<CopyTelephonyIntegrationMethodEnum>2</CopyTelephonyIntegrationMethodEnum>"
 		  "</PortGroupTemplate></PortGroupTemplates>");
 	coll_is(FMT_JSON, &res_template, 2, o, 2,
-		"{\"@total\":\"2\",\"PortGroupTemplate\":[{\"URI\":\"/vmrest/portgrouptemplates/" SCCP_ID
-		"\",\"ObjectId\":\"" SCCP_ID "\",\"TemplateDescriptionDefault\":\"SCCP\","
-		"\"CopyTelephonyIntegrationMethodEnum\":\"1\"},{\"URI\":\"/vmrest/portgrouptemplates/" SIP_ID
-		"\",\"ObjectId\":\"" SIP_ID "\",\"TemplateDescriptionDefault\":\"SIP\","
+		"{\"@total\":\"2\",\"PortGroupTemplate\":[{\"URI\":\"/vmrest/"
+		"portgrouptemplates/" SCCP_ID "\",\"ObjectId\":\"" SCCP_ID
+		"\",\"TemplateDescriptionDefault\":\"SCCP\","
+		"\"CopyTelephonyIntegrationMethodEnum\":\"1\"},{\"URI\":\"/vmrest/"
+		"portgrouptemplates/" SIP_ID "\",\"ObjectId\":\"" SIP_ID
+		"\",\"TemplateDescriptionDefault\":\"SIP\","
 		"\"CopyTelephonyIntegrationMethodEnum\":\"2\"}]}");
 }
 
@@ -270,13 +289,15 @@ static void test_template_single(void **state)
 	(void)state;
 	struct obj o = TMPL_SIP;
 	obj_is(FMT_XML, &res_template, &o,
-	       X "<PortGroupTemplate><URI>/vmrest/portgrouptemplates/" SIP_ID "</URI><ObjectId>" SIP_ID
+	       X "<PortGroupTemplate><URI>/vmrest/portgrouptemplates/" SIP_ID
+		 "</URI><ObjectId>" SIP_ID
 		 "</ObjectId><TemplateDescriptionDefault>SIP</TemplateDescriptionDefault>"
 		 "<CopyTelephonyIntegrationMethodEnum>2</CopyTelephonyIntegrationMethodEnum>"
 		 "</PortGroupTemplate>");
 	obj_is(FMT_JSON, &res_template, &o,
 	       "{\"URI\":\"/vmrest/portgrouptemplates/" SIP_ID "\",\"ObjectId\":\"" SIP_ID
-	       "\",\"TemplateDescriptionDefault\":\"SIP\",\"CopyTelephonyIntegrationMethodEnum\":\"2\"}");
+	       "\",\"TemplateDescriptionDefault\":\"SIP\",\"CopyTelephonyIntegrationMethodEnum\":"
+	       "\"2\"}");
 }
 
 /* Three elements: still one array, commas between elements and none after the last. */
@@ -312,10 +333,11 @@ static void test_page_counts_not_total(void **state)
 {
 	(void)state;
 	struct obj o[] = {TMPL_SIP};
-	coll_is(FMT_JSON, &res_template, 5, o, 1,
-		"{\"@total\":\"5\",\"PortGroupTemplate\":{\"URI\":\"/vmrest/portgrouptemplates/" SIP_ID
-		"\",\"ObjectId\":\"" SIP_ID "\",\"TemplateDescriptionDefault\":\"SIP\","
-		"\"CopyTelephonyIntegrationMethodEnum\":\"2\"}}");
+	coll_is(
+	    FMT_JSON, &res_template, 5, o, 1,
+	    "{\"@total\":\"5\",\"PortGroupTemplate\":{\"URI\":\"/vmrest/portgrouptemplates/" SIP_ID
+	    "\",\"ObjectId\":\"" SIP_ID "\",\"TemplateDescriptionDefault\":\"SIP\","
+	    "\"CopyTelephonyIntegrationMethodEnum\":\"2\"}}");
 	coll_is(FMT_XML, &res_template, 5, o, 1,
 		X "<PortGroupTemplates total=\"5\"><PortGroupTemplate><URI>/vmrest/"
 		  "portgrouptemplates/" SIP_ID "</URI><ObjectId>" SIP_ID "</ObjectId>"
@@ -416,13 +438,11 @@ static void test_never_written_fields(void **state)
 	struct obj g = {0};
 	set(&res_portgroup, &g, "HostOrIPAddress", "10.1.1.1");
 	set(&res_portgroup, &g, "EnableAGC", "true");
-	obj_is(FMT_XML, &res_portgroup, &g,
-	       X "<PortGroup><EnableAGC>true</EnableAGC></PortGroup>");
+	obj_is(FMT_XML, &res_portgroup, &g, X "<PortGroup><EnableAGC>true</EnableAGC></PortGroup>");
 	obj_is(FMT_JSON, &res_portgroup, &g, "{\"EnableAGC\":\"true\"}");
 	/* Even empty, a never-written field is not written. */
 	set(&res_portgroup, &g, "HostOrIPAddress", "");
-	obj_is(FMT_XML, &res_portgroup, &g,
-	       X "<PortGroup><EnableAGC>true</EnableAGC></PortGroup>");
+	obj_is(FMT_XML, &res_portgroup, &g, X "<PortGroup><EnableAGC>true</EnableAGC></PortGroup>");
 	obj_is(FMT_JSON, &res_portgroup, &g, "{\"EnableAGC\":\"true\"}");
 }
 
@@ -501,8 +521,8 @@ static void test_json_escaping(void **state)
 	assert_string_equal(s, "\"/vmrest/ports/x\"");
 	free(s);
 	s = json_of("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \x7f \xe2\x80\xa8 \xc2\x85");
-	assert_string_equal(s,
-			    "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \x7f \xe2\x80\xa8 \xc2\x85\"");
+	assert_string_equal(
+	    s, "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \x7f \xe2\x80\xa8 \xc2\x85\"");
 	free(s);
 	/* XML specials are not escaped in JSON. */
 	s = json_of("<a>&amp;");
@@ -525,7 +545,8 @@ static void test_json_control_characters(void **state)
 		char *s = json_of(in);
 		for (const char *p = s; *p; p++)
 			if ((unsigned char)*p < 0x20)
-				fail_msg("raw control byte 0x%02x in %s", (unsigned)(unsigned char)*p, s);
+				fail_msg("raw control byte 0x%02x in %s",
+					 (unsigned)(unsigned char)*p, s);
 		json_t *j = load(s);
 		assert_true(json_is_string(j));
 		assert_string_equal(json_string_value(j), in);

@@ -69,7 +69,8 @@ static void bad(struct t *t, const struct resource *r, const char *raw, const ch
 	if (rc != ERR_INVALID)
 		fail_msg("query_parse(\"%s\") = %d, want ERR_INVALID naming %s", raw, rc, param);
 	if (!strstr(t->err, param))
-		fail_msg("query_parse(\"%s\"): message \"%s\" does not name %s", raw, t->err, param);
+		fail_msg("query_parse(\"%s\"): message \"%s\" does not name %s", raw, t->err,
+			 param);
 	assert_null(strchr(t->err, '\n'));
 }
 
@@ -194,8 +195,8 @@ static void test_paging_grammar(void **state)
 {
 	struct t *t = *state;
 	/* a literal '+' is %2B: a raw '+' decodes to a space (and "+1" is then " 1", fine) */
-	const char *vals[] = {"",    "-1",    "%2B1",       "1.5",
-			      "abc", "1a",    "0x10",       "1e3",
+	const char *vals[] = {"",    "-1",    "%2B1",	    "1.5",
+			      "abc", "1a",    "0x10",	    "1e3",
 			      "1+2", "1%202", "2147483648", "99999999999999999999",
 			      "-0",  "%2D1",  "%201%2C2",   "1%00"};
 	char raw[64];
@@ -218,9 +219,10 @@ static void test_paging_grammar(void **state)
 static void test_names_case_insensitive(void **state)
 {
 	struct t *t = *state;
-	struct listq *q = ok(t, &res_port,
-			     "ROWSPERPAGE=3&PageNumber=2&QUERY=(HuntOrder%20is%201)&Sort=(DisplayName"
-			     "%20DESC)");
+	struct listq *q =
+	    ok(t, &res_port,
+	       "ROWSPERPAGE=3&PageNumber=2&QUERY=(HuntOrder%20is%201)&Sort=(DisplayName"
+	       "%20DESC)");
 	assert_int_equal(q->limit, 3);
 	assert_int_equal(q->offset, 3);
 	filter_is(q, col(&res_port, "HuntOrder"), Q_IS, "1");
@@ -250,11 +252,11 @@ static void test_bad_encoding(void **state)
 	bad(t, &res_port, "query=%zz", "query");
 	bad(t, &res_port, "query=(DisplayName%20is%20x%2", "query");
 	bad(t, &res_port, "query=(DisplayName%20is%20x)%", "query");
-	bad(t, &res_port, "query=(DisplayName%20is%20%C3)", "query");     /* truncated */
-	bad(t, &res_port, "query=(DisplayName%20is%20%FF)", "query");     /* never UTF-8 */
-	bad(t, &res_port, "query=(DisplayName%20is%20%C0%AF)", "query");  /* overlong */
+	bad(t, &res_port, "query=(DisplayName%20is%20%C3)", "query");	    /* truncated */
+	bad(t, &res_port, "query=(DisplayName%20is%20%FF)", "query");	    /* never UTF-8 */
+	bad(t, &res_port, "query=(DisplayName%20is%20%C0%AF)", "query");    /* overlong */
 	bad(t, &res_port, "query=(DisplayName%20is%20%ED%A0%80)", "query"); /* surrogate */
-	bad(t, &res_port, "query=(DisplayName%20is%20a%00b)", "query");   /* NUL */
+	bad(t, &res_port, "query=(DisplayName%20is%20a%00b)", "query");	    /* NUL */
 	bad(t, &res_port, "sort=(DisplayName%G0)", "sort");
 	bad(t, &res_port, "rowsPerPage=%3", "rowsPerPage");
 	bad(t, &res_port, "pageNumber=%", "pageNumber");
@@ -302,8 +304,8 @@ static void test_query_seed_examples(void **state)
 	assert_int_equal(q->sort, col(&res_port, "DisplayName"));
 	assert_true(q->desc);
 
-	filter_is(ok(t, &res_port, "query=(HuntOrder%20is%200)"), col(&res_port, "HuntOrder"),
-		  Q_IS, "0");
+	filter_is(ok(t, &res_port, "query=(HuntOrder%20is%200)"), col(&res_port, "HuntOrder"), Q_IS,
+		  "0");
 
 	q = ok(t, &res_portgroup, "sort=(DisplayName%20desc)");
 	assert_int_equal(q->filter, -1);
@@ -470,8 +472,8 @@ static void test_query_bool(void **state)
 		snprintf(raw, sizeof(raw), "query=(CapAnswer%%20is%%20%s)", no[i]);
 		filter_is(ok(t, &res_port, raw), k, Q_IS, "0");
 	}
-	const char *bad_vals[] = {"yes", "no", "2", "-1", "01", "10", "t", "f", "truee",
-				  "%3Etrue", "true%20x", "on"};
+	const char *bad_vals[] = {"yes", "no", "2",	"-1",	   "01",       "10",
+				  "t",	 "f",  "truee", "%3Etrue", "true%20x", "on"};
 	for (size_t i = 0; i < sizeof(bad_vals) / sizeof(bad_vals[0]); i++) {
 		snprintf(raw, sizeof(raw), "query=(CapAnswer%%20is%%20%s)", bad_vals[i]);
 		bad(t, &res_port, raw, "query");
@@ -496,8 +498,8 @@ static void test_query_int(void **state)
 	filter_is(ok(t, &res_port, "query=(HuntOrder%20is%2000)"), k, Q_IS, "0");
 	/* out of the field's range is still an integer: it simply matches nothing */
 	filter_is(ok(t, &res_port, "query=(HuntOrder%20is%2010000)"), k, Q_IS, "10000");
-	const char *bad_vals[] = {"abc", "1.0", "1e2", "1a", "0x1", "--1", "-", "1%202",
-				  "true", "%E2%80%8B1"};
+	const char *bad_vals[] = {"abc", "1.0", "1e2",	 "1a",	 "0x1",
+				  "--1", "-",	"1%202", "true", "%E2%80%8B1"};
 	char raw[80];
 	for (size_t i = 0; i < sizeof(bad_vals) / sizeof(bad_vals[0]); i++) {
 		snprintf(raw, sizeof(raw), "query=(HuntOrder%%20is%%20%s)", bad_vals[i]);
@@ -508,6 +510,24 @@ static void test_query_int(void **state)
 		  col(&res_port, "PortNumInGroup"), Q_STARTSWITH, "1");
 	filter_is(ok(t, &res_template, "query=(CopyTelephonyIntegrationMethodEnum%20is%203)"),
 		  col(&res_template, "CopyTelephonyIntegrationMethodEnum"), Q_IS, "3");
+}
+
+/* SPEC §3.3: "the value must be an integer" -- any integer, however long; one outside every
+ * stored range simply matches nothing (200 with total 0), it is not a 400. */
+static void test_query_int_huge(void **state)
+{
+	struct t *t = *state;
+	const char *vals[] = {"2147483648",	      "-2147483649",
+			      "9223372036854775807",  "9223372036854775808",
+			      "99999999999999999999", "-99999999999999999999"};
+	char raw[96];
+	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		snprintf(raw, sizeof(raw), "query=(HuntOrder%%20is%%20%s)", vals[i]);
+		struct listq *q = ok(t, &res_port, raw);
+		assert_int_equal(q->filter, col(&res_port, "HuntOrder"));
+		assert_int_equal(q->op, Q_IS);
+		assert_non_null(q->value);
+	}
 }
 
 static void test_query_str_values_verbatim(void **state)
@@ -548,6 +568,9 @@ static void test_sort(void **state)
 	q = ok(t, &res_port, "sort=%20(%20%09DisplayName%20%20DESC%09)%20");
 	assert_int_equal(q->sort, dn);
 	assert_true(q->desc);
+	q = ok(t, &res_port, "sort=(DisplayName%20%09)");
+	assert_int_equal(q->sort, dn);
+	assert_false(q->desc);
 	q = ok(t, &res_port, "sort=(CapAnswer%20desc)");
 	assert_int_equal(q->sort, col(&res_port, "CapAnswer"));
 	assert_true(q->desc);
@@ -641,10 +664,11 @@ static void test_decode(void **state)
 	/* a '%' whose two hex digits lie beyond n is incomplete */
 	assert_null(query_decode("a%41", 3, 1, t->a));
 
-	const char *bads[] = {"%",      "%4",       "a%",      "a%4",      "%G1",     "%1G",
-			      "%%",     "%-1",      "% 1",     "%00",      "a%00b",   "%C3",
-			      "%C3%28", "%FF",      "%80",     "%C0%AF",   "%E0%80%AF", "%ED%A0%80",
-			      "%F4%90%80%80", "%F8%88%80%80%80", "\xff", "\xc3"};
+	const char *bads[] = {"%",	"%4",	     "a%",	  "a%4",	  "%G1",
+			      "%1G",	"%%",	     "%-1",	  "% 1",	  "%00",
+			      "a%00b",	"%C3",	     "%C3%28",	  "%FF",	  "%80",
+			      "%C0%AF", "%E0%80%AF", "%ED%A0%80", "%F4%90%80%80", "%F8%88%80%80%80",
+			      "\xff",	"\xc3"};
 	for (size_t i = 0; i < sizeof(bads) / sizeof(bads[0]); i++)
 		if (dec(t, bads[i], 1))
 			fail_msg("query_decode(\"%s\") should fail", bads[i]);
@@ -663,42 +687,42 @@ static void test_utf8_valid(void **state)
 	assert_true(utf8_valid((const unsigned char *)"", 0));
 	assert_true(utf8_valid((const unsigned char *)"\0", 1)); /* U+0000 is valid UTF-8 */
 	assert_true(u8("plain ASCII ~\x7f"));
-	assert_true(u8("\xc2\x80"));             /* U+0080 */
-	assert_true(u8("\xc3\xa9"));             /* U+00E9 */
-	assert_true(u8("\xdf\xbf"));             /* U+07FF */
-	assert_true(u8("\xe0\xa0\x80"));         /* U+0800 */
-	assert_true(u8("\xe2\x82\xac"));         /* U+20AC */
-	assert_true(u8("\xed\x9f\xbf"));         /* U+D7FF */
-	assert_true(u8("\xee\x80\x80"));         /* U+E000 */
-	assert_true(u8("\xef\xbb\xbf"));         /* U+FEFF */
-	assert_true(u8("\xef\xbf\xbf"));         /* U+FFFF */
-	assert_true(u8("\xf0\x90\x80\x80"));     /* U+10000 */
-	assert_true(u8("\xf0\x9f\x98\x80"));     /* U+1F600 */
-	assert_true(u8("\xf4\x8f\xbf\xbf"));     /* U+10FFFF */
+	assert_true(u8("\xc2\x80"));	     /* U+0080 */
+	assert_true(u8("\xc3\xa9"));	     /* U+00E9 */
+	assert_true(u8("\xdf\xbf"));	     /* U+07FF */
+	assert_true(u8("\xe0\xa0\x80"));     /* U+0800 */
+	assert_true(u8("\xe2\x82\xac"));     /* U+20AC */
+	assert_true(u8("\xed\x9f\xbf"));     /* U+D7FF */
+	assert_true(u8("\xee\x80\x80"));     /* U+E000 */
+	assert_true(u8("\xef\xbb\xbf"));     /* U+FEFF */
+	assert_true(u8("\xef\xbf\xbf"));     /* U+FFFF */
+	assert_true(u8("\xf0\x90\x80\x80")); /* U+10000 */
+	assert_true(u8("\xf0\x9f\x98\x80")); /* U+1F600 */
+	assert_true(u8("\xf4\x8f\xbf\xbf")); /* U+10FFFF */
 	assert_true(u8("a\xc3\xa9z\xe2\x82\xac!\xf0\x9f\x98\x80"));
 
-	assert_false(u8("\x80"));                /* lone continuation */
+	assert_false(u8("\x80")); /* lone continuation */
 	assert_false(u8("\xbf"));
 	assert_false(u8("a\x80z"));
-	assert_false(u8("\xc0\x80"));            /* overlong NUL */
-	assert_false(u8("\xc0\xaf"));            /* overlong '/' */
-	assert_false(u8("\xc1\xbf"));            /* overlong */
-	assert_false(u8("\xe0\x80\x80"));        /* overlong */
-	assert_false(u8("\xe0\x9f\xbf"));        /* overlong U+07FF */
-	assert_false(u8("\xed\xa0\x80"));        /* U+D800 */
-	assert_false(u8("\xed\xbf\xbf"));        /* U+DFFF */
-	assert_false(u8("\xf0\x80\x80\x80"));    /* overlong */
-	assert_false(u8("\xf0\x8f\xbf\xbf"));    /* overlong U+FFFF */
-	assert_false(u8("\xf4\x90\x80\x80"));    /* U+110000 */
+	assert_false(u8("\xc0\x80"));	      /* overlong NUL */
+	assert_false(u8("\xc0\xaf"));	      /* overlong '/' */
+	assert_false(u8("\xc1\xbf"));	      /* overlong */
+	assert_false(u8("\xe0\x80\x80"));     /* overlong */
+	assert_false(u8("\xe0\x9f\xbf"));     /* overlong U+07FF */
+	assert_false(u8("\xed\xa0\x80"));     /* U+D800 */
+	assert_false(u8("\xed\xbf\xbf"));     /* U+DFFF */
+	assert_false(u8("\xf0\x80\x80\x80")); /* overlong */
+	assert_false(u8("\xf0\x8f\xbf\xbf")); /* overlong U+FFFF */
+	assert_false(u8("\xf4\x90\x80\x80")); /* U+110000 */
 	assert_false(u8("\xf5\x80\x80\x80"));
 	assert_false(u8("\xf8\x88\x80\x80\x80")); /* 5-byte form */
 	assert_false(u8("\xfc\x84\x80\x80\x80\x80"));
 	assert_false(u8("\xfe"));
 	assert_false(u8("\xff"));
-	assert_false(u8("\xc3"));                /* truncated */
+	assert_false(u8("\xc3")); /* truncated */
 	assert_false(u8("\xe2\x82"));
 	assert_false(u8("\xf0\x9f\x98"));
-	assert_false(u8("\xc3\x28"));            /* bad continuation */
+	assert_false(u8("\xc3\x28")); /* bad continuation */
 	assert_false(u8("\xe2\x28\xac"));
 	assert_false(u8("\xe2\x82\x28"));
 	assert_false(u8("\xf0\x9f\x28\x80"));
@@ -731,6 +755,7 @@ int main(void)
 	    T(test_columns),
 	    T(test_query_bool),
 	    T(test_query_int),
+	    T(test_query_int_huge),
 	    T(test_query_str_values_verbatim),
 	    T(test_sort),
 	    T(test_sort_errors),
