@@ -12,6 +12,7 @@
 #include "conf.h"
 #include "http/auth.h"
 #include "http/server.h"
+#include "http/throttle.h"
 #include "http/tls.h"
 #include "util/arena.h"
 
@@ -44,7 +45,14 @@ static int setup(struct app *app, const struct conf *conf, bool created, char *e
 	app->allow_reset = conf_bool(conf, "admin.allow_reset");
 	app->public_url = conf_str(conf, "public_url");
 	app->version = conf_str(conf, "cupi.version");
-	if (!(app->auth = auth_cache_new()))
+	struct throttle_settings ts = {
+		.enabled = conf_bool(conf, "throttle.enabled"),
+		.max_in_flight = conf_int(conf, "throttle.max_in_flight"),
+		.queue_depth = conf_int(conf, "throttle.queue_depth"),
+		.queue_timeout_ms = conf_int(conf, "throttle.queue_timeout_ms"),
+		.latency_ms = conf_int(conf, "throttle.latency_ms"),
+	};
+	if (!(app->auth = auth_cache_new()) || !(app->throttle = throttle_new(&ts)))
 		return -1;
 	if (created) {
 		/* A new database gets the configured VMS servers, or the `fixture` setting. */
@@ -135,6 +143,7 @@ out:
 	if (app.store.ops)
 		app.store.ops->close(app.store.s);
 	auth_cache_free(app.auth);
+	throttle_free(app.throttle);
 	free(cert);
 	free(key);
 	conf_free(&conf);

@@ -26,6 +26,7 @@ struct app {
 	const char *public_url;
 	const char *version; /* cupi.version */
 	struct auth_cache *auth;
+	struct throttle *throttle;
 };
 
 struct param {
@@ -69,9 +70,12 @@ struct resp {
 	const char *object_id; /* the object a write touched, for the audit log */
 };
 
-/* Dispatches a request through the route table: the checks of SPEC §4.2 steps 3-9 run here,
- * once, then the handler. Always fills rs. */
-void router_dispatch(struct req *rq, struct resp *rs);
+/* The route table's checks of SPEC §4.2, in two halves so that the throttle (step 5) can
+ * suspend a request between them. router_front: steps 3-4 (paths outside /vmrest and
+ * /cupid, route lookup, authentication); returns true when it answered. router_back: steps
+ * 6-9 and the handler; always answers. */
+bool router_front(struct req *rq, struct resp *rs);
+void router_back(struct req *rq, struct resp *rs);
 
 /* Fills rs with an error: the status and code of err (ERR_*) and an ErrorDetails body in the
  * request's format (/cupid paths: JSON). msg is one line. Returns the status. */

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "api/fixtures.h"
+#include "http/metrics.h"
+#include "http/throttle.h"
 #include "api/routes.h"
 #include "codec/codec.h"
 #include "err.h"
@@ -94,4 +96,112 @@ HANDLER(cupid_fixture_load)
 HANDLER(cupid_fixture_post)
 {
 	return load(rq, rs, rq->body, rq->body_len, "loaded", "\"custom\"");
+}
+
+HANDLER(cupid_metrics)
+{
+	struct app *app = rq->app;
+	struct domain_ctx d = {.app = app, .a = rq->a};
+	struct throttle_settings ts;
+	long in_flight, queued, rejected, license = 0, n;
+	throttle_get(app->throttle, &ts, &in_flight, &queued, &rejected);
+	metrics_write(&rs->body);
+	buf_printf(&rs->body,
+		   "# TYPE cupid_throttle_in_flight gauge\ncupid_throttle_in_flight %ld\n"
+		   "# TYPE cupid_throttle_queued gauge\ncupid_throttle_queued %ld\n"
+		   "# TYPE cupid_throttle_rejected_total counter\n"
+		   "cupid_throttle_rejected_total %ld\n",
+		   in_flight, queued, rejected);
+	static const struct {
+		const char *type;
+		const struct resource *r;
+	} objects[] = {{"phonesystem", &res_phonesystem},
+		       {"portgroup", &res_portgroup},
+		       {"port", &res_port},
+		       {"vmsserver", &res_vmsserver}};
+	int rc = domain_license(&d, &license);
+	buf_puts(&rs->body, "# TYPE cupid_objects gauge\n");
+	for (size_t i = 0; !rc && i < sizeof(objects) / sizeof(objects[0]); i++) {
+		rc = store_count(&app->store, objects[i].r, -1, Q_IS, NULL, rq->a, &n);
+		buf_printf(&rs->body, "cupid_objects{type=\"%s\"} %ld\n", objects[i].type, n);
+		if (objects[i].r == &res_port)
+			buf_printf(&rs->body, "# TYPE cupid_ports_in_use gauge\ncupid_ports_in_use %ld\n",
+				   n);
+	}
+	if (rc)
+		return api_error(rq, rs, rc, "cannot read the object counts");
+	buf_printf(&rs->body,
+		   "# TYPE cupid_license_voice_ports gauge\ncupid_license_voice_ports %ld\n",
+		   license);
+	rs->ctype = "text/plain; version=0.0.4";
+	return rs->status = 200;
+}
+
+static void throttle_json(struct resp *rs, struct throttle *t)
+{
+	struct throttle_settings s;
+	long in_flight, queued, rejected;
+	throttle_get(t, &s, &in_flight, &queued, &rejected);
+	buf_printf(&rs->body,
+		   "{\"enabled\":%s,\"maxInFlight\":%ld,\"queueDepth\":%ld,\"queueTimeoutMs\":%ld,"
+		   "\"latencyMs\":%ld,\"inFlight\":%ld,\"queued\":%ld}",
+		   s.enabled ? "true" : "false", s.max_in_flight, s.queue_depth,
+		   s.queue_timeout_ms, s.latency_ms, in_flight, queued);
+	rs->ctype = "application/json";
+	rs->status = 200;
+}
+
+HANDLER(cupid_throttle_get)
+{
+	throttle_json(rs, rq->app->throttle);
+	return 200;
+}
+
+HANDLER(cupid_throttle_put)
+{
+	static const struct {
+		const char *key;
+		long min, max;
+	} keys[] = {{"maxInFlight", 1, 1000},
+		    {"queueDepth", 0, 10000},
+		    {"queueTimeoutMs", 0, 600000},
+		    {"latencyMs", 0, 60000}};
+	struct throttle_settings s;
+	long dummy;
+	throttle_get(rq->app->throttle, &s, &dummy, &dummy, &dummy);
+	long *vals[] = {&s.max_in_flight, &s.queue_depth, &s.queue_timeout_ms, &s.latency_ms};
+	json_error_t je;
+	json_t *root = rq->body_len ? json_loadb(rq->body, rq->body_len, 0, &je) : json_object();
+	int rc = ERR_INVALID;
+	char err[160] = "the body must be a JSON object";
+	if (!json_is_object(root))
+		goto out;
+	json_t *en = json_object_get(root, "enabled");
+	if (en) {
+		if (!json_is_boolean(en)) {
+			snprintf(err, sizeof(err), "enabled: must be true or false");
+			goto out;
+		}
+		s.enabled = json_is_true(en);
+	}
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		json_t *v = json_object_get(root, keys[i].key);
+		if (!v)
+			continue;
+		if (!json_is_integer(v) || json_integer_value(v) < keys[i].min ||
+		    json_integer_value(v) > keys[i].max) {
+			snprintf(err, sizeof(err), "%s: must be an integer from %ld to %ld",
+				 keys[i].key, keys[i].min, keys[i].max);
+			goto out;
+		}
+		*vals[i] = (long)json_integer_value(v);
+	}
+	throttle_set(rq->app->throttle, &s);
+	rc = 0;
+out:
+	json_decref(root);
+	if (rc)
+		return api_error(rq, rs, rc, "%s", err);
+	throttle_json(rs, rq->app->throttle);
+	return 200;
 }

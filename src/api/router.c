@@ -34,6 +34,8 @@ const struct route router_routes[] = {
 	{"/cupid/reset", R_CUPID | R_ADMIN, NULL, NULL, cupid_reset},
 	{"/cupid/fixtures", R_CUPID, NULL, cupid_fixtures_list, cupid_fixture_post},
 	{"/cupid/fixtures/{id}", R_CUPID | R_ADMIN, NULL, NULL, cupid_fixture_load},
+	{"/cupid/metrics", R_CUPID, NULL, cupid_metrics},
+	{"/cupid/throttle", R_CUPID, NULL, cupid_throttle_get, NULL, cupid_throttle_put},
 };
 const size_t router_nroutes = sizeof(router_routes) / sizeof(router_routes[0]);
 
@@ -100,26 +102,32 @@ static bool only_space(const char *s, size_t n)
 	return true;
 }
 
-void router_dispatch(struct req *rq, struct resp *rs)
+bool router_front(struct req *rq, struct resp *rs)
 {
-	bool vmrest = !strncmp(rq->path, "/vmrest/", 8);
-	if (!vmrest && strncmp(rq->path, "/cupid/", 7)) {
+	if (strncmp(rq->path, "/vmrest/", 8) && strncmp(rq->path, "/cupid/", 7)) {
 		api_error(rq, rs, ERR_NOT_FOUND, "no resource at %s", rq->path);
-		return;
+		return true;
 	}
 	const struct route *rt = find(rq);
 	rq->route = rt;
 	bool reading = rq->method == M_GET || rq->method == M_HEAD;
-	bool writing = rq->method == M_POST || rq->method == M_PUT || rq->method == M_DELETE;
-	if (!(rt && (rt->flags & R_NOAUTH) && reading)) {
-		if (auth_check(rq) != 0) {
-			api_error(rq, rs, ERR_AUTH, "valid credentials are required");
-			const char *xrw = rq->header(rq->hctx, "X-Requested-With");
-			if (xrw && !strcmp(xrw, "cupid-ui"))
-				rs->www_auth = false;
-			return;
-		}
+	if (rt && (rt->flags & R_NOAUTH) && reading)
+		return false;
+	if (auth_check(rq) != 0) {
+		api_error(rq, rs, ERR_AUTH, "valid credentials are required");
+		const char *xrw = rq->header(rq->hctx, "X-Requested-With");
+		if (xrw && !strcmp(xrw, "cupid-ui"))
+			rs->www_auth = false;
+		return true;
 	}
+	return false;
+}
+
+void router_back(struct req *rq, struct resp *rs)
+{
+	bool vmrest = !strncmp(rq->path, "/vmrest/", 8);
+	const struct route *rt = rq->route;
+	bool writing = rq->method == M_POST || rq->method == M_PUT || rq->method == M_DELETE;
 	if (!rt) {
 		api_error(rq, rs, ERR_NOT_FOUND, "no resource at %s", rq->path);
 		return;

@@ -40,3 +40,6 @@ HANDLER(cupid_reset);
 HANDLER(cupid_fixtures_list);
 HANDLER(cupid_fixture_load);
 HANDLER(cupid_fixture_post);
+HANDLER(cupid_metrics);
+HANDLER(cupid_throttle_get);
+HANDLER(cupid_throttle_put);

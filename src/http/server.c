@@ -17,7 +17,9 @@
 #include "api/api.h"
 #include "conf.h"
 #include "err.h"
+#include "http/metrics.h"
 #include "http/negotiate.h"
+#include "http/throttle.h"
 #include "util/arena.h"
 
 #define POOL_THREADS   8
@@ -43,13 +45,21 @@ struct server {
 	bool access_log;
 };
 
-/* Per-request state, created when the request line arrives. */
+/* Per-request state, created when the request line arrives. The assembled request outlives
+ * a suspension by the throttle. */
 struct rctx {
 	struct listener *l;
+	struct MHD_Connection *con;
 	char *uri;
 	struct buf body;
-	bool seen, too_large, head_too_large;
+	bool seen, too_large, head_too_large, answered;
 	struct timespec t0;
+	struct arena *a;
+	struct req rq;
+	struct resp rs;
+	bool throttled;  /* went through throttle_enter */
+	int verdict;     /* TH_RUN / TH_REJECT known at once, or -1: ask throttle_resumed */
+	struct throttle_wait tw;
 };
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *con)
@@ -76,6 +86,10 @@ static void on_done(void *cls, struct MHD_Connection *con, void **con_cls,
 	if (!c)
 		return;
 	atomic_fetch_sub(&l->srv->inflight, 1);
+	if (c->throttled)
+		throttle_leave(l->srv->app->throttle, &c->tw); /* ended while waiting */
+	buf_free(&c->rs.body);
+	arena_free(c->a);
 	buf_free(&c->body);
 	free(c->uri);
 	free(c);
@@ -143,12 +157,9 @@ static void segments(struct req *rq)
 	}
 }
 
-static void access_log(struct rctx *c, const struct req *rq, int status)
+static void access_log(const struct req *rq, int status, double secs)
 {
-	struct timespec t1;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	double ms = (double)(t1.tv_sec - c->t0.tv_sec) * 1e3 +
-		    (double)(t1.tv_nsec - c->t0.tv_nsec) / 1e6;
+	double ms = secs * 1e3;
 	char line[600];
 	int n = snprintf(line, sizeof(line), "cupid: %s %.300s %d %.3fms %s %s\n",
 			 rq->method_name, rq->path, status, ms, rq->user ? rq->user : "-",
@@ -187,50 +198,99 @@ static enum MHD_Result reply(struct MHD_Connection *con, struct req *rq, struct 
 	return ok;
 }
 
-/* Assembles the request, runs the router, queues the answer. */
+static void wake(void *ctx)
+{
+	struct rctx *c = ctx;
+	MHD_resume_connection(c->con);
+}
+
+/* Logs, counts and queues the answer, then frees the request's memory. */
+static enum MHD_Result finish(struct rctx *c, struct MHD_Connection *con)
+{
+	struct server *srv = c->l->srv;
+	struct req *rq = &c->rq;
+	struct resp *rs = &c->rs;
+	if (c->throttled) {
+		throttle_leave(srv->app->throttle, &c->tw);
+		c->throttled = false;
+	}
+	if (!rs->status)
+		api_error(rq, rs, ERR_INTERNAL, "no response");
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double secs = (double)(t1.tv_sec - c->t0.tv_sec) + (double)(t1.tv_nsec - c->t0.tv_nsec) / 1e9;
+	metrics_record(rq->route, rq->method, rs->status, secs);
+	if (srv->access_log)
+		access_log(rq, rs->status, secs);
+	enum MHD_Result ok = reply(con, rq, rs);
+	buf_free(&rs->body);
+	arena_free(c->a);
+	c->a = NULL;
+	c->answered = true;
+	return ok;
+}
+
+/* Assembles the request and runs the router; an authenticated /vmrest request passes the
+ * throttle between the router's two halves, suspended while it waits. */
 static enum MHD_Result process(struct rctx *c, struct MHD_Connection *con, const char *method)
 {
 	struct server *srv = c->l->srv;
 	struct app *app = srv->app;
+	struct req *rq = &c->rq;
+	struct resp *rs = &c->rs;
+	if (c->throttled) { /* resumed by the throttle */
+		int v = c->verdict >= 0 ? c->verdict : throttle_resumed(app->throttle, &c->tw);
+		if (v == TH_REJECT)
+			api_error(rq, rs, ERR_BUSY, "the server is busy; try again later");
+		else
+			router_back(rq, rs);
+		return finish(c, con);
+	}
 	struct arena *a = arena_new(ARENA_BASE + 4 * (size_t)app->max_body);
 	if (!a)
 		return MHD_NO;
-	struct req rq = {.app = app, .a = a, .method_name = method, .header = header, .hctx = con};
-	struct resp rs = {0};
-	rq.method = method_of(method);
-	rq.scheme = c->l->scheme;
-	rq.listen_host = c->l->hostport;
-	rq.host = header(con, "Host");
-	rq.request_id = http_request_id(header(con, "X-Request-Id"), a);
+	c->a = a;
+	*rq = (struct req){.app = app, .a = a, .method_name = method, .header = header, .hctx = con};
+	rq->method = method_of(method);
+	rq->scheme = c->l->scheme;
+	rq->listen_host = c->l->hostport;
+	rq->host = header(con, "Host");
+	rq->request_id = http_request_id(header(con, "X-Request-Id"), a);
 	char *q = strchr(c->uri, '?');
-	rq.path = q ? arena_strndup(a, c->uri, (size_t)(q - c->uri)) : c->uri;
-	rq.query = q ? q + 1 : NULL;
-	rq.body = c->body.data ? c->body.data : "";
-	rq.body_len = c->body.len;
+	rq->path = q ? arena_strndup(a, c->uri, (size_t)(q - c->uri)) : c->uri;
+	rq->query = q ? q + 1 : NULL;
+	rq->body = c->body.data ? c->body.data : "";
+	rq->body_len = c->body.len;
 	const char *ctype = header(con, "Content-Type");
-	rq.has_ctype = ctype != NULL;
-	rq.in = http_body_format(ctype);
-	rq.acceptable = http_negotiate(header(con, "Accept"), &rq.out);
+	rq->has_ctype = ctype != NULL;
+	rq->in = http_body_format(ctype);
+	rq->acceptable = http_negotiate(header(con, "Accept"), &rq->out);
 	if (c->head_too_large) {
-		api_error(&rq, &rs, ERR_TOO_LARGE, "the request head is larger than %d bytes",
-			  HEAD_MAX);
-		rs.close = true;
+		api_error(rq, rs, ERR_TOO_LARGE, "the request head is larger than %d bytes", HEAD_MAX);
+		rs->close = true;
 	} else if (c->too_large) {
-		api_error(&rq, &rs, ERR_TOO_LARGE, "the body is larger than %ld bytes",
-			  app->max_body);
-		rs.close = true;
+		api_error(rq, rs, ERR_TOO_LARGE, "the body is larger than %ld bytes", app->max_body);
+		rs->close = true;
 	} else {
-		segments(&rq);
-		router_dispatch(&rq, &rs);
+		segments(rq);
+		if (!router_front(rq, rs)) {
+			if (!strncmp(rq->path, "/vmrest/", 8) && throttle_active(app->throttle)) {
+				c->con = con;
+				c->tw = (struct throttle_wait){.wake = wake, .ctx = c};
+				c->throttled = true;
+				c->verdict = -1;
+				MHD_suspend_connection(con);
+				int v = throttle_enter(app->throttle, &c->tw);
+				if (v != TH_WAIT) {
+					c->verdict = v;
+					MHD_resume_connection(con);
+				}
+				return MHD_YES;
+			}
+			router_back(rq, rs);
+		}
 	}
-	if (!rs.status)
-		api_error(&rq, &rs, ERR_INTERNAL, "no response");
-	if (srv->access_log)
-		access_log(c, &rq, rs.status);
-	enum MHD_Result ok = reply(con, &rq, &rs);
-	buf_free(&rs.body);
-	arena_free(a);
-	return ok;
+	return finish(c, con);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,
@@ -244,6 +304,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	if (!c)
 		return MHD_NO;
 	long max = c->l->srv->app->max_body;
+	if (c->answered) { /* the rest of a body we refused: drop it */
+		*upload_size = 0;
+		return MHD_YES;
+	}
 	if (!c->seen) {
 		c->seen = true;
 		if (head_size(con, c->uri, method) > HEAD_MAX) {
@@ -308,7 +372,8 @@ static int listen_on(struct server *s, struct listener *l, const char *addr, boo
 	}
 	l->srv = s;
 	l->scheme = tls ? "https" : "http";
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+			 MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME |
 			 (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0) | (tls ? MHD_USE_TLS : 0);
 	struct MHD_OptionItem opts[] = {
 		{MHD_OPTION_SOCK_ADDR, 0, ai->ai_addr},

@@ -1,0 +1,10 @@
+/* Request metrics for /cupid/metrics (SPEC §6.3): counters and a latency histogram per
+ * route and method, kept in lock-free counters. */
+#pragma once
+#include "api/api.h"
+
+/* Counts one answered request. route is NULL for paths that match no route. */
+void metrics_record(const struct route *route, enum method m, int status, double seconds);
+/* Appends cupid_http_requests_total and cupid_http_request_duration_seconds in Prometheus
+ * text format 0.0.4. */
+void metrics_write(struct buf *b);
