@@ -25,6 +25,7 @@
 #define POOL_THREADS   8
 #define CONN_MEMORY    (32 * 1024) /* request head and buffers per connection */
 #define HEAD_MAX       (16 * 1024) /* larger request heads are refused (SPEC §2.1) */
+#define DROP_MAX       (16u << 20) /* body bytes read and dropped past the cap before closing */
 #define CONN_TIMEOUT_S 60
 #define MAX_CONNS      1000
 #define ARENA_BASE     (8u << 20)
@@ -52,7 +53,8 @@ struct rctx {
 	struct MHD_Connection *con;
 	char *uri;
 	struct buf body;
-	bool seen, too_large, head_too_large, answered;
+	bool seen, too_large, head_too_large;
+	size_t dropped; /* body bytes read past the cap */
 	struct timespec t0;
 	struct arena *a;
 	struct req rq;
@@ -226,7 +228,6 @@ static enum MHD_Result finish(struct rctx *c, struct MHD_Connection *con)
 	buf_free(&rs->body);
 	arena_free(c->a);
 	c->a = NULL;
-	c->answered = true;
 	return ok;
 }
 
@@ -304,10 +305,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	if (!c)
 		return MHD_NO;
 	long max = c->l->srv->app->max_body;
-	if (c->answered) { /* the rest of a body we refused: drop it */
-		*upload_size = 0;
-		return MHD_YES;
-	}
 	if (!c->seen) {
 		c->seen = true;
 		if (head_size(con, c->uri, method) > HEAD_MAX) {
@@ -324,14 +321,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	}
 	if (*upload_size) {
 		if (!c->too_large && c->body.len + *upload_size > (size_t)max) {
+			/* A chunked body over the cap. libmicrohttpd can only answer once the body
+			 * has ended, so the rest is read and dropped, up to a bound. */
 			c->too_large = true;
 			buf_free(&c->body);
-			/* A chunked body over the cap: stop reading and answer now. */
-			if (process(c, con, method) == MHD_YES)
-				return MHD_YES;
 		}
-		if (!c->too_large)
+		if (c->too_large) {
+			c->dropped += *upload_size;
+			if (c->dropped > DROP_MAX)
+				return MHD_NO; /* close: an endless body gets no answer */
+		} else {
 			buf_put(&c->body, upload, *upload_size);
+		}
 		*upload_size = 0;
 		return MHD_YES;
 	}
