@@ -9,14 +9,15 @@
 
 #include "api/api.h"
 #include "api/fixtures.h"
+#include "cli.h"
 #include "conf.h"
 #include "http/auth.h"
 #include "http/server.h"
 #include "http/throttle.h"
 #include "http/tls.h"
 #include "util/arena.h"
+#include "version.h"
 
-#define CUPID_VERSION "0.1.0"
 
 /* Creates dir (and missing parents) with mode 0700. */
 static int make_dir(const char *dir)
@@ -68,7 +69,20 @@ static int setup(struct app *app, const struct conf *conf, bool created, char *e
 		if (rc)
 			return -1;
 	}
-	return auth_init_users(app, conf, err, errlen);
+	return 0;
+}
+
+/* Runs a subcommand (pos[0..npos)) on the opened database; returns the exit code. */
+static int subcommand(struct app *app, int npos, char **pos)
+{
+	if (!strcmp(pos[0], "export") && npos == 1)
+		return cli_export(app, stdout) ? 1 : 0;
+	if (!strcmp(pos[0], "import") && npos == 2)
+		return cli_import(app, pos[1]) ? 1 : 0;
+	if (!strcmp(pos[0], "user") && npos >= 2)
+		return cli_user(app, npos - 1, pos + 1);
+	fprintf(stderr, "cupid: unknown command '%s' (see cupid --help)\n", pos[0]);
+	return 2;
 }
 
 int main(int argc, char **argv)
@@ -78,6 +92,18 @@ int main(int argc, char **argv)
 	struct server *srv = NULL;
 	char err[512] = "", *cert = NULL, *key = NULL;
 	int rc = 2;
+	/* Words that are not --name=value settings name a subcommand and its operands. */
+	char **flags = calloc((size_t)argc + 1, sizeof(char *)), *pos[8];
+	int nflags = 0, npos = 0;
+	for (int i = 1; flags && i < argc; i++) {
+		if (!strncmp(argv[i], "--", 2)) {
+			flags[nflags++] = argv[i];
+			if (!strcmp(argv[i], "--config") && i + 1 < argc)
+				flags[nflags++] = argv[++i];
+		} else if (npos < 8) {
+			pos[npos++] = argv[i];
+		}
+	}
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			conf_print_help(stdout);
@@ -88,12 +114,12 @@ int main(int argc, char **argv)
 			return 0;
 		}
 	}
-	if (conf_load(&conf, argc - 1, argv + 1, err, sizeof(err)))
+	if (!flags || conf_load(&conf, nflags, flags, err, sizeof(err)))
 		goto out;
 	const char *https = conf_str(&conf, "https.listen"), *http = conf_str(&conf, "http.listen");
 	const char *certf = conf_str(&conf, "tls.cert_file"), *keyf = conf_str(&conf, "tls.key_file");
 	const char *fixture = conf_str(&conf, "fixture");
-	if (!*https && !*http) {
+	if (!*https && !*http && !npos) {
 		snprintf(err, sizeof(err), "both https.listen and http.listen are empty");
 		goto out;
 	}
@@ -112,7 +138,7 @@ int main(int argc, char **argv)
 			 strerror(errno));
 		goto out;
 	}
-	if (*https && tls_load(certf, keyf, data_dir, &cert, &key, err, sizeof(err)))
+	if (*https && !npos && tls_load(certf, keyf, data_dir, &cert, &key, err, sizeof(err)))
 		goto out;
 	char database[4200];
 	snprintf(database, sizeof(database), "%s", conf_str(&conf, "database"));
@@ -123,6 +149,12 @@ int main(int argc, char **argv)
 		       sizeof(err)))
 		goto out;
 	if (setup(&app, &conf, created, err, sizeof(err)))
+		goto out;
+	if (npos) {
+		rc = subcommand(&app, npos, pos);
+		goto out;
+	}
+	if (auth_init_users(&app, &conf, err, sizeof(err)))
 		goto out;
 	/* Signals are taken by this thread alone, with sigwait. */
 	sigset_t set;
@@ -138,7 +170,7 @@ int main(int argc, char **argv)
 	server_stop(srv);
 	rc = 0;
 out:
-	if (rc)
+	if (rc && (*err || !npos))
 		fprintf(stderr, "cupid: %s\n", *err ? err : "cannot start");
 	if (app.store.ops)
 		app.store.ops->close(app.store.s);
@@ -147,5 +179,6 @@ out:
 	free(cert);
 	free(key);
 	conf_free(&conf);
+	free(flags);
 	return rc;
 }

@@ -11,8 +11,8 @@
 #include "codec/codec.h"
 #include "err.h"
 #include "util/arena.h"
+#include "version.h"
 
-#define CUPID_VERSION "0.1.0"
 
 HANDLER(cupid_health)
 {

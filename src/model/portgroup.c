@@ -44,7 +44,9 @@ static const struct field fields[] = {
 	COL("SipTLSModeEnum", T_INT, A_W, 10, 11, "11", 0),
 	DERIVED("ResetStatusEnum", T_INT, "0"),
 	BOOLCOL("EnableAGC", A_W, "1"),
-	{.name = "HostOrIPAddress", .type = T_STR, .acc = A_C, .stored = true, .min = 1,
+	/* Never written out, but selected so that an export keeps it. */
+	{.name = "HostOrIPAddress", .type = T_STR, .acc = A_C, .expr = "g.HostOrIPAddress",
+	 .stored = true, .min = 1,
 	 .max = 255, .flags = F_NOOUT, .check = no_space},
 };
 

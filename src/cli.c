@@ -1,0 +1,114 @@
+/* Subcommands: export and import of fixture documents, and user management, on the configured
+ * database. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/fixtures.h"
+#include "codec/codec.h"
+#include "err.h"
+#include "util/arena.h"
+
+struct export_ctx {
+	struct buf *b;
+	const struct resource *r;
+	long rows;
+};
+
+static int export_row(void *ctx, const struct obj *o, long i, long n)
+{
+	(void)i;
+	(void)n;
+	struct export_ctx *ec = ctx;
+	buf_puts(ec->b, ec->rows++ ? ",\n  {" : "\n  {");
+	int first = 1;
+	for (size_t k = 0; k < ec->r->nfields; k++) {
+		const struct field *f = &ec->r->fields[k];
+		if (!f->stored || !o->v[k] || !strcmp(f->name, "ClusterMemberId"))
+			continue; /* a VMS server's member id is its place in the list */
+		buf_printf(ec->b, "%s\"%s\":", first ? "" : ",", f->name);
+		codec_json_str(ec->b, o->v[k]);
+		first = 0;
+	}
+	buf_putc(ec->b, '}');
+	return ec->b->oom;
+}
+
+int cli_export(struct app *app, FILE *out)
+{
+	static const struct {
+		const char *key;
+		const struct resource *r;
+	} sections[] = {{"vmsservers", &res_vmsserver},
+			{"phonesystems", &res_phonesystem},
+			{"portgroups", &res_portgroup},
+			{"ports", &res_port}};
+	struct arena *a = arena_new(1u << 20);
+	struct buf b = {0};
+	int rc = a ? 0 : ERR_INTERNAL;
+	/* One read snapshot for the whole document. */
+	if (!rc)
+		rc = app->store.ops->begin(app->store.s, false);
+	buf_putc(&b, '{');
+	for (size_t i = 0; !rc && i < sizeof(sections) / sizeof(sections[0]); i++) {
+		struct export_ctx ec = {.b = &b, .r = sections[i].r};
+		struct list_cb cb = {.row = export_row, .ctx = &ec};
+		struct listq q = LISTQ_ALL;
+		buf_printf(&b, "%s\"%s\":[", i ? ",\n" : "", sections[i].key);
+		rc = app->store.ops->list(app->store.s, sections[i].r, &q, a, &cb);
+		buf_puts(&b, "]");
+	}
+	buf_puts(&b, "}\n");
+	if (!rc)
+		app->store.ops->commit(app->store.s);
+	else
+		app->store.ops->rollback(app->store.s);
+	if (!rc && (b.oom || fwrite(b.data, 1, b.len, out) != b.len || fflush(out)))
+		rc = ERR_INTERNAL;
+	if (rc)
+		fprintf(stderr, "cupid: export failed\n");
+	buf_free(&b);
+	arena_free(a);
+	return rc ? -1 : 0;
+}
+
+int cli_import(struct app *app, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "cupid: cannot read %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	struct buf b = {0};
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_put(&b, chunk, n);
+	int bad = ferror(f) || b.oom;
+	fclose(f);
+	struct arena *a = arena_new(256u << 20);
+	struct domain_ctx d = {.app = app, .a = a};
+	struct fixture_counts c;
+	int rc = bad || !a ? ERR_INTERNAL : fixture_load(&d, b.data ? b.data : "", b.len, &c);
+	if (rc)
+		fprintf(stderr, "cupid: import of %s failed: %s\n", path,
+			*d.err ? d.err : "cannot read the file");
+	else
+		fprintf(stderr,
+			"cupid: imported %s: %ld VMS servers, %ld phone systems, %ld port groups, "
+			"%ld ports\n",
+			path, c.vmsservers, c.phonesystems, c.portgroups, c.ports);
+	arena_free(a);
+	buf_free(&b);
+	return rc ? -1 : 0;
+}
+
+int cli_user(struct app *app, int n, char **args)
+{
+	(void)app;
+	(void)n;
+	fprintf(stderr, "cupid: user %s: not available yet\n", args[0]);
+	return 2;
+}
