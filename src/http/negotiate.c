@@ -1,6 +1,7 @@
 /* Accept negotiation, body Content-Type and X-Request-Id (SPEC §2.3, §2.8). */
 #include "http/negotiate.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
@@ -80,14 +81,28 @@ const char *http_request_id(const char *given, struct arena *a)
 			    n)
 			return given;
 	}
+	/* Request ids need to be unique, not secret: a per-thread generator seeded once from
+	 * getrandom(2) saves a system call per request. */
+	static const char hex[] = "0123456789abcdef";
+	static __thread uint64_t state;
+	if (!state && (getrandom(&state, sizeof(state), 0) != (ssize_t)sizeof(state) || !state))
+		state = 0x9e3779b97f4a7c15u ^ (uint64_t)(uintptr_t)&state;
 	unsigned char r[16];
-	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
-		memset(r, 0, sizeof(r));
+	for (int i = 0; i < 2; i++) {
+		uint64_t z = (state += 0x9e3779b97f4a7c15u); /* splitmix64 */
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+		z ^= z >> 31;
+		memcpy(r + 8 * i, &z, 8);
+	}
 	char *out = arena_alloc(a, 33);
 	if (!out)
 		return "00000000000000000000000000000000";
-	for (int i = 0; i < 16; i++)
-		snprintf(out + 2 * i, 3, "%02x", r[i]);
+	for (int i = 0; i < 16; i++) {
+		out[2 * i] = hex[r[i] >> 4];
+		out[2 * i + 1] = hex[r[i] & 15];
+	}
+	out[32] = 0;
 	return out;
 }
 

@@ -22,8 +22,9 @@
 #include "http/throttle.h"
 #include "util/arena.h"
 
-#define POOL_THREADS   8
-#define CONN_MEMORY    (32 * 1024) /* request head and buffers per connection */
+#define POOL_THREADS   4 /* per listener; see README "Choices" */
+#define CONN_MEMORY    (24 * 1024) /* request head and buffers per connection; libmicrohttpd
+				       clears it for every request, so it is kept small */
 #define HEAD_MAX       (16 * 1024) /* larger request heads are refused (SPEC §2.1) */
 #define DROP_MAX       (16u << 20) /* body bytes read and dropped past the cap before closing */
 #define CONN_TIMEOUT_S 60

@@ -12,7 +12,7 @@ static int grow(struct buf *b, size_t need)
 		return -1;
 	if (b->len + need + 1 <= b->cap)
 		return 0;
-	size_t cap = b->cap ? b->cap : 256;
+	size_t cap = b->cap ? b->cap : 4096; /* most bodies fit the first allocation */
 	while (cap < b->len + need + 1)
 		cap *= 2;
 	char *p = realloc(b->data, cap);
@@ -27,7 +27,7 @@ static int grow(struct buf *b, size_t need)
 
 void buf_put(struct buf *b, const void *s, size_t n)
 {
-	if (grow(b, n))
+	if (b->len + n + 1 > b->cap && grow(b, n))
 		return;
 	memcpy(b->data + b->len, s, n);
 	b->len += n;
