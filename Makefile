@@ -1,5 +1,5 @@
-# cupid: make | make test | make check (ASan+UBSan) | make clean
-PKGS    := libmicrohttpd gnutls libxml-2.0 jansson sqlite3
+# cupid: make | make test | make check (ASan+UBSan) | make install | make uninstall | make clean
+PKGS    := libmicrohttpd gnutls libxml-2.0 jansson sqlite3 libpq
 CC      ?= cc
 OPT     ?= -O2
 BUILD   ?= build
@@ -13,14 +13,23 @@ CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-missing-field-initi
 LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lpthread
 PYTHON  ?= /usr/bin/python3
 
+# Installation paths (make install PREFIX=/usr DESTDIR=/tmp/stage). The configuration goes to
+# /etc whatever PREFIX is, as the systemd unit expects.
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+SYSCONFDIR ?= /etc
+VERSION    := $(shell sed -n 's/^\#define CUPID_VERSION *"\(.*\)"/\1/p' src/version.h)
+
 SRC     := $(sort $(shell find src -name '*.c'))
 OBJ     := $(SRC:src/%.c=$(BUILD)/%.o)
 LIBOBJ  := $(filter-out $(BUILD)/main.o,$(OBJ))
 UNIT    := $(sort $(wildcard tests/unit/test_*.c))
 UNITBIN := $(UNIT:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test unit e2e check clean
-all: cupid
+.PHONY: all test unit e2e check clean install uninstall FORCE
+all: cupid $(BUILD)/cupid.8 $(BUILD)/cupid.conf
 
 cupid: $(BUILD)/cupid
 	cp -f $< $@.tmp && mv -f $@.tmp $@
@@ -35,6 +44,49 @@ $(BUILD)/%.o: src/%.c
 $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LIBOBJ) $(LDLIBS) $(shell pkg-config --libs cmocka)
+
+# The manual page and the sample configuration are generated from the settings table by
+# tools/mkman, so neither can drift from what cupid accepts.
+$(BUILD)/tools/mkman: tools/mkman.c $(BUILD)/conf.o
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -MMD -MP -o $@ $< $(BUILD)/conf.o
+
+# Holds the version and the paths that generated files name; rewritten only when they change.
+$(BUILD)/paths: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(VERSION) $(BINDIR) $(SYSCONFDIR)' | cmp -s - $@ || \
+		echo '$(VERSION) $(BINDIR) $(SYSCONFDIR)' > $@
+
+$(BUILD)/cupid.8: $(BUILD)/tools/mkman $(BUILD)/paths
+	$< man '$(VERSION)' '$(SYSCONFDIR)' > $@.tmp && mv -f $@.tmp $@
+
+$(BUILD)/cupid.conf: $(BUILD)/tools/mkman $(BUILD)/paths
+	$< conf '$(VERSION)' > $@.tmp && mv -f $@.tmp $@
+
+$(BUILD)/cupid.service: contrib/cupid.service.in $(BUILD)/paths
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' $< > $@.tmp
+	mv -f $@.tmp $@
+
+# An existing cupid.conf is never overwritten; cupid.conf.sample always shows every setting.
+install: $(BUILD)/cupid $(BUILD)/cupid.8 $(BUILD)/cupid.conf $(BUILD)/cupid.service
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(SYSCONFDIR)/cupid
+	install -m 0755 $(BUILD)/cupid $(DESTDIR)$(BINDIR)/cupid
+	install -m 0644 $(BUILD)/cupid.8 $(DESTDIR)$(MANDIR)/man8/cupid.8
+	install -m 0644 $(BUILD)/cupid.service $(DESTDIR)$(UNITDIR)/cupid.service
+	install -m 0644 $(BUILD)/cupid.conf $(DESTDIR)$(SYSCONFDIR)/cupid/cupid.conf.sample
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/cupid/cupid.conf ]; then \
+		echo "cupid: kept the existing $(DESTDIR)$(SYSCONFDIR)/cupid/cupid.conf"; \
+	else \
+		echo "install -m 0600 $(BUILD)/cupid.conf $(DESTDIR)$(SYSCONFDIR)/cupid/cupid.conf"; \
+		install -m 0600 $(BUILD)/cupid.conf $(DESTDIR)$(SYSCONFDIR)/cupid/cupid.conf; \
+	fi
+
+# Keeps cupid.conf (it may hold edits and passwords) and the data in /var/lib/cupid.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/cupid $(DESTDIR)$(MANDIR)/man8/cupid.8 \
+		$(DESTDIR)$(UNITDIR)/cupid.service $(DESTDIR)$(SYSCONFDIR)/cupid/cupid.conf.sample
+	rmdir $(DESTDIR)$(SYSCONFDIR)/cupid 2>/dev/null || true
 
 # Unit tests (cmocka), then the end-to-end suite (pytest) against the real binary.
 test: unit e2e
@@ -61,4 +113,4 @@ bench-quick:
 clean:
 	rm -rf build cupid
 
--include $(OBJ:.o=.d)
+-include $(OBJ:.o=.d) $(BUILD)/tools/mkman.d

@@ -35,7 +35,7 @@ fail() {
 }
 
 echo "== building cupid and hello with -O2 into $BUILD"
-env -u CFLAGS make -s -j2 BUILD="$BUILD" OPT=-O2 "$BUILD/cupid" "$BUILD/bench/hello"
+env -u CFLAGS -u LDFLAGS -u SAN make -s -j2 BUILD="$BUILD" OPT=-O2 "$BUILD/cupid" "$BUILD/bench/hello"
 
 # Servers on core 0, wrk on core 1, when the machine has both and allows it.
 srv=() cli=() pinning="not pinned (fewer than 2 cores or no taskset)"
@@ -97,6 +97,27 @@ for t in "${targets[@]}"; do
 	case $name in hello*) cmp -s "$tmp/check.body" "$tmp/port.body" || fail "$name: body differs from cupid's" ;; esac
 done
 
+# CPU ticks: "total busy" of the whole machine, of one process, and of this shell's reaped
+# children (wrk). Busy counts irq and softirq (a process's own time can include them) and steal.
+# What is busy and none of these is other load.
+ticks_all() { awk '/^cpu / {print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9, $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+ticks_pid() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# Sets child_ticks. Must run in this shell, never in $(...): a subshell has no reaped children.
+ticks_children() {
+	times >"$tmp/times"
+	child_ticks=$(awk -v hz="$(getconf CLK_TCK)" 'NR == 2 {
+		t = 0
+		for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); t += p[1] * 60 + p[2] }
+		printf "%d", t * hz }' "$tmp/times")
+}
+
+# Other work on the machine skews every figure; say how busy it was just before measuring.
+read -r all0 busy0 < <(ticks_all)
+sleep 1
+read -r all1 busy1 < <(ticks_all)
+echo "== cpu busy in the second before measuring: $((100 * (busy1 - busy0) / (all1 - all0)))%" \
+	"(servers idle; above a few % means other load)"
+
 echo "== wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'): $THREADS thread, $CONNS connections, keep-alive," \
 	"$WARM warm-up then $DUR measured, --latency; $pinning"
 echo "== GET $path ($(wc -c <"$tmp/port.body") bytes XML); cupid with Basic auth; hello with the same bytes"
@@ -127,36 +148,70 @@ run_wrk() {
 # Each cupid run sits next to the hello run it is compared with: throughput on this machine
 # drifts by tens of percent within a minute, and neighbours drift least.
 order=(3 0 1 2 4)
-declare -A rps mean p99
+declare -A rps mean p99 other usreq srvcpu clicpu
+hz=$(getconf CLK_TCK)
 for i in "${order[@]}"; do
 	IFS='|' read -r name url hdr <<<"${targets[$i]}"
 	case $name in cupid*) pid=$cupid_pid ;; *) pid=$hello_pid ;; esac
 	printf '   %-17s ...' "$name" >&2
 	run_wrk "$tmp/warm" "$WARM" "$url" "$hdr" "$pid" "$name (warm-up)"
+	ticks_children
+	cli0=$child_ticks srv0=$(ticks_pid "$pid")
+	read -r all0 busy0 < <(ticks_all)
 	run_wrk "$tmp/run" "$DUR" "$url" "$hdr" "$pid" "$name"
+	read -r all1 busy1 < <(ticks_all)
+	srv1=$(ticks_pid "$pid")
+	ticks_children
+	cli1=$child_ticks
+	dsrv=$((srv1 - srv0)) dcli=$((cli1 - cli0)) dall=$((all1 - all0))
+	core=$((dall / $(nproc))) # ticks one core had during the run
+	n=$(awk '$2 == "requests" && $3 == "in" {print $1}' "$tmp/run")
 	rps[$name]=$(awk '/^Requests\/sec:/ {print $2}' "$tmp/run")
 	mean[$name]=$(to_ms "$(awk '$1 == "Latency" {print $2; exit}' "$tmp/run")")
 	p99[$name]=$(to_ms "$(awk '$1 == "99%" {print $2; exit}' "$tmp/run")")
+	usreq[$name]=$(awk -v t="$dsrv" -v hz="$hz" -v n="$n" 'BEGIN {printf "%.1f", 1e6 * t / hz / n}')
+	srvcpu[$name]=$((100 * dsrv / core)) clicpu[$name]=$((100 * dcli / core))
+	o=$((busy1 - busy0 - dsrv - dcli))
+	other[$name]=$((o > 0 ? 100 * o / dall : 0))
 	printf ' %s req/s\n' "${rps[$name]}" >&2
 done
 
+row='%-17s %10s %8s %8s %9s %7s %5s %5s %5s %7s %7s\n'
 echo
-printf '%-18s %12s %10s %10s %14s %12s\n' target 'requests/s' 'mean ms' 'p99 ms' 'conns/rps ms' 'cupid/hello'
+# shellcheck disable=SC2059 # the format is the constant above
+printf "$row" "" "" "wrk" "wrk" "$CONNS/rps" "server" "srv" "wrk" "other" "cupid/h" "cupid/h"
+# shellcheck disable=SC2059
+printf "$row" target 'requests/s' 'mean ms' 'p99 ms' 'ms' 'us/req' 'cpu%' 'cpu%' 'cpu%' 'req/s' 'us/req'
+noisy=0 wrkbound=""
 for t in "${targets[@]}"; do
 	IFS='|' read -r name _ _ <<<"$t"
-	ratio=""
+	r1="" r2=""
 	case $name in
 	cupid*)
-		scheme=${name##* }
-		ratio=$(awk -v a="${rps[$name]}" -v b="${rps["hello      $scheme"]}" 'BEGIN {printf "%.2f", a / b}')
+		h="hello      ${name##* }"
+		r1=$(awk -v a="${rps[$name]}" -v b="${rps[$h]}" 'BEGIN {printf "%.2f", a / b}')
+		r2=$(awk -v a="${usreq[$name]}" -v b="${usreq[$h]}" 'BEGIN {printf "%.2f", a / b}')
 		;;
 	esac
 	little=$(awk -v r="${rps[$name]}" -v c="$CONNS" 'BEGIN {printf "%.3f", 1000 * c / r}')
-	printf '%-18s %12s %10s %10s %14s %12s\n' "$name" "${rps[$name]}" "${mean[$name]}" "${p99[$name]}" "$little" "$ratio"
+	# shellcheck disable=SC2059
+	printf "$row" "$name" "${rps[$name]}" "${mean[$name]}" "${p99[$name]}" "$little" "${usreq[$name]}" \
+		"${srvcpu[$name]}" "${clicpu[$name]}" "${other[$name]}" "$r1" "$r2"
+	[ "${other[$name]}" -gt 5 ] && noisy=1
+	[ "${clicpu[$name]}" -ge 95 ] && wrkbound+="${wrkbound:+, }$(tr -s ' ' <<<"$name")"
 done
-echo "mean, p99: wrk's figures, which wrk inflates to correct for coordinated omission;"
-echo "conns/rps: the mean time a request really took (Little's law, $CONNS connections always busy);"
-echo "cupid/hello: requests/s of cupid over hello on the same scheme (json is compared with hello's xml)"
+echo "wrk mean, p99: as wrk prints them, inflated by its correction for coordinated omission;"
+echo "$CONNS/rps: the mean time a request really took (Little's law, all $CONNS connections busy);"
+echo "server us/req: cpu time of the server process (all threads, kernel time included) per request;"
+echo "cpu%: of one core; other: cpu used by neither the server nor wrk, of all $(nproc) cores;"
+echo "cupid/h: cupid over hello on the same scheme (json against hello's xml); us/req above 1 = dearer"
+if [ -n "$wrkbound" ]; then
+	echo "== NOTE: wrk saturated its core in: $wrkbound; there requests/s is a floor of what the"
+	echo "   server can do and the us/req columns compare the servers better"
+fi
+if [ "$noisy" = 1 ]; then
+	echo "== WARNING: other processes used the cpu during some runs; their figures are not comparable"
+fi
 
 for who in cupid hello; do
 	if [ -s "$tmp/$who.err" ]; then

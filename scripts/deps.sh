@@ -2,8 +2,9 @@
 # Installs the Debian 12 packages cupid needs to build, run and test, if any is missing.
 set -euo pipefail
 PKGS=(build-essential pkg-config libmicrohttpd-dev libgnutls28-dev libjansson-dev libxml2-dev
-      libsqlite3-dev libcmocka-dev curl openssl ca-certificates python3 python3-pytest
-      python3-requests wrk)
+      libsqlite3-dev libpq-dev libcmocka-dev curl openssl ca-certificates python3 python3-pytest
+      python3-requests wrk
+      systemd groff-base) # systemd-analyze and groff check the unit file and the manual page
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
