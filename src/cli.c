@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "api/fixtures.h"
 #include "codec/codec.h"
@@ -103,6 +105,61 @@ int cli_import(struct app *app, const char *path)
 	arena_free(a);
 	buf_free(&b);
 	return rc ? -1 : 0;
+}
+
+/* Reads one line from f into out without its line end; -1 at end of input or past n. */
+static int read_line(FILE *f, char *out, size_t n)
+{
+	if (!fgets(out, (int)n, f))
+		return -1;
+	size_t len = strlen(out);
+	if (len && out[len - 1] != '\n' && !feof(f))
+		return -1; /* longer than the buffer */
+	while (len && (out[len - 1] == '\n' || out[len - 1] == '\r'))
+		out[--len] = 0;
+	return 0;
+}
+
+static int prompt_once(const char *prompt, char *out, size_t n)
+{
+	struct termios old, quiet;
+	fprintf(stderr, "%s", prompt);
+	fflush(stderr);
+	bool tty = tcgetattr(STDIN_FILENO, &old) == 0;
+	if (tty) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
+	int rc = read_line(stdin, out, n);
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+	}
+	return rc;
+}
+
+int cli_read_password(const char *prompt, bool confirm, char *out, size_t n)
+{
+	bool tty = isatty(STDIN_FILENO);
+	if (tty ? prompt_once(prompt, out, n) : read_line(stdin, out, n)) {
+		fprintf(stderr, "cupid: no password was given\n");
+		return -1;
+	}
+	if (!*out) {
+		fprintf(stderr, "cupid: the password must not be empty\n");
+		return -1;
+	}
+	if (tty && confirm) {
+		char again[256];
+		int rc = prompt_once("again: ", again, sizeof(again)) || strcmp(again, out) ? -1 : 0;
+		explicit_bzero(again, sizeof(again));
+		if (rc) {
+			fprintf(stderr, "cupid: the passwords differ\n");
+			return -1;
+		}
+	}
+	return 0;
 }
 
 int cli_user(struct app *app, int n, char **args)
