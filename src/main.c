@@ -10,6 +10,7 @@
 #include "api/api.h"
 #include "api/fixtures.h"
 #include "cli.h"
+#include "clone.h"
 #include "conf.h"
 #include "http/auth.h"
 #include "http/server.h"
@@ -72,9 +73,13 @@ static int setup(struct app *app, const struct conf *conf, bool created, char *e
 	return 0;
 }
 
+static struct clone_opts clone_opts; /* `cupid clone` takes its own options (clone.h) */
+
 /* Runs a subcommand (pos[0..npos)) on the opened database; returns the exit code. */
 static int subcommand(struct app *app, int npos, char **pos)
 {
+	if (!strcmp(pos[0], "clone") && npos == 1)
+		return clone_run(&clone_opts, app);
 	if (!strcmp(pos[0], "export") && npos == 1)
 		return cli_export(app, stdout) ? 1 : 0;
 	if (!strcmp(pos[0], "import") && npos == 2)
@@ -95,7 +100,26 @@ int main(int argc, char **argv)
 	/* Words that are not --name=value settings name a subcommand and its operands. */
 	char **flags = calloc((size_t)argc + 1, sizeof(char *)), *pos[8];
 	int nflags = 0, npos = 0;
+	const char *cmd = NULL;
+	for (int i = 1; i < argc && !cmd; i++) {
+		char scratch[160]; /* the loop below reports bad clone options */
+		int k = clone_arg(NULL, argc, argv, i, scratch, sizeof(scratch));
+		if (k > 0)
+			i += k - 1;
+		else if (!strcmp(argv[i], "--config"))
+			i++;
+		else if (strncmp(argv[i], "--", 2))
+			cmd = argv[i];
+	}
+	bool clone = cmd && !strcmp(cmd, "clone");
 	for (int i = 1; flags && i < argc; i++) {
+		int k = clone ? clone_arg(&clone_opts, argc, argv, i, err, sizeof(err)) : 0;
+		if (k < 0)
+			goto out;
+		if (k > 0) {
+			i += k - 1;
+			continue;
+		}
 		if (!strncmp(argv[i], "--", 2)) {
 			flags[nflags++] = argv[i];
 			if (!strcmp(argv[i], "--config") && i + 1 < argc)
@@ -107,10 +131,12 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			conf_print_help(stdout);
+			free(flags);
 			return 0;
 		}
 		if (!strcmp(argv[i], "--version")) {
 			printf("cupid %s\n", CUPID_VERSION);
+			free(flags);
 			return 0;
 		}
 	}
@@ -132,6 +158,10 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	rc = 1;
+	if (clone && !clone_opts.load && npos == 1) {
+		rc = clone_run(&clone_opts, NULL); /* --out needs no database */
+		goto out;
+	}
 	const char *data_dir = conf_str(&conf, "data_dir");
 	if (make_dir(data_dir)) {
 		snprintf(err, sizeof(err), "cannot create data_dir %s: %s", data_dir,

@@ -27,7 +27,7 @@ static int grow(struct buf *b, size_t need)
 
 void buf_put(struct buf *b, const void *s, size_t n)
 {
-	if (b->len + n + 1 > b->cap && grow(b, n))
+	if (b->oom || (b->len + n + 1 > b->cap && grow(b, n)))
 		return;
 	memcpy(b->data + b->len, s, n);
 	b->len += n;
