@@ -1,11 +1,18 @@
 # cupid: make | make test | make check (ASan+UBSan) | make install | make uninstall | make clean
-PKGS    := libmicrohttpd gnutls libxml-2.0 jansson sqlite3 libpq
+PKGS    := libmicrohttpd gnutls libxml-2.0 jansson sqlite3 libpq libcurl
 CC      ?= cc
 OPT     ?= -O2
 BUILD   ?= build
 ifeq ($(SAN),1) # AddressSanitizer + UndefinedBehaviorSanitizer build, in its own directory
 BUILD   := build/asan
 OPT     := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif
+ifeq ($(FUZZ),1) # libFuzzer build (make fuzz): clang, coverage instrumentation, ASan+UBSan
+BUILD   := build/fuzz
+CC      := $(or $(FUZZ_CC),clang)
+OPT     := -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
+           -Wno-unknown-warning-option
 LDFLAGS += -fsanitize=address,undefined
 endif
 CFLAGS  ?= $(OPT) -g
@@ -24,6 +31,7 @@ VERSION    := $(shell sed -n 's/^\#define CUPID_VERSION *"\(.*\)"/\1/p' src/vers
 
 SRC     := $(sort $(shell find src -name '*.c'))
 OBJ     := $(SRC:src/%.c=$(BUILD)/%.o)
+OBJ     += $(BUILD)/gen/ui_files.o # the web page's files, generated from ui/ (below)
 LIBOBJ  := $(filter-out $(BUILD)/main.o,$(OBJ))
 UNIT    := $(sort $(wildcard tests/unit/test_*.c))
 UNITBIN := $(UNIT:tests/unit/%.c=$(BUILD)/tests/%)
@@ -63,6 +71,23 @@ $(BUILD)/cupid.8: $(BUILD)/tools/mkman $(BUILD)/paths
 $(BUILD)/cupid.conf: $(BUILD)/tools/mkman $(BUILD)/paths
 	$< conf '$(VERSION)' > $@.tmp && mv -f $@.tmp $@
 
+# The web page (ui/) is built into the binary: tools/embed writes its files as C arrays.
+# ui.list holds the file names, so that adding or removing a file regenerates the source too.
+UIFILES := $(sort $(wildcard ui/*))
+$(BUILD)/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+$(BUILD)/gen/ui.list: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(UIFILES)' | cmp -s - $@ || echo '$(UIFILES)' > $@
+
+$(BUILD)/gen/ui_files.c: $(BUILD)/tools/embed $(BUILD)/gen/ui.list $(UIFILES)
+	$< $(UIFILES) > $@.$$$$ && mv -f $@.$$$$ $@ # a unique name: two makes may run at once
+
+$(BUILD)/gen/ui_files.o: $(BUILD)/gen/ui_files.c
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
 $(BUILD)/cupid.service: contrib/cupid.service.in $(BUILD)/paths
 	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' $< > $@.tmp
 	mv -f $@.tmp $@
@@ -100,6 +125,22 @@ e2e: $(BUILD)/cupid
 # The same suites under AddressSanitizer and UndefinedBehaviorSanitizer.
 check:
 	$(MAKE) SAN=1 test
+
+# Fuzzing with libFuzzer (clang): every fuzz/fuzz_*.c is a target, linked with the library
+# objects built by clang with coverage, ASan and UBSan. fuzz/run.sh replays fuzz/regressions/
+# first, then runs each target for FUZZ_SECONDS from its seeds in fuzz/corpus/.
+FUZZ_SECONDS ?= 30
+FUZZBIN      := $(patsubst fuzz/%.c,$(BUILD)/fuzz/%,$(sort $(wildcard fuzz/fuzz_*.c)))
+.PHONY: fuzz fuzz-bins
+fuzz:
+	$(MAKE) FUZZ=1 fuzz-bins
+	bash fuzz/run.sh build/fuzz/fuzz $(FUZZ_SECONDS)
+
+fuzz-bins: $(FUZZBIN)
+
+$(BUILD)/fuzz/%: fuzz/%.c $(LIBOBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -fsanitize=fuzzer -o $@ $< $(LIBOBJ) $(LDLIBS)
 
 # bench/quick.sh: cupid against a libmicrohttpd hello-world (not part of the test suite).
 $(BUILD)/bench/hello: bench/hello.c

@@ -2,9 +2,15 @@
 # Installs the Debian 12 packages cupid needs to build, run and test, if any is missing.
 set -euo pipefail
 PKGS=(build-essential pkg-config libmicrohttpd-dev libgnutls28-dev libjansson-dev libxml2-dev
-      libsqlite3-dev libpq-dev libcmocka-dev curl openssl ca-certificates python3 python3-pytest
-      python3-requests wrk
+      libsqlite3-dev libpq-dev libcmocka-dev libcurl4-gnutls-dev curl openssl ca-certificates python3 python3-pytest
+      python3-requests wrk postgresql nginx
       systemd groff-base) # systemd-analyze and groff check the unit file and the manual page
+PKGS+=(clang libclang-rt-14-dev valgrind) # make fuzz (libFuzzer) and scripts/valgrind-e2e.sh
+# The browser tests (tests/browser) need Chromium, and Node.js with npm. A node and npm already
+# on PATH are used as they are (NodeSource's nodejs bundles npm and conflicts with Debian's npm
+# package); Debian's nodejs and npm are the fallback.
+PKGS+=(chromium)
+command -v node >/dev/null && command -v npm >/dev/null || PKGS+=(nodejs npm)
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -105,15 +105,21 @@ int api_json(struct resp *rs, int status, const char *json)
 	return rs->status = status;
 }
 
-char *api_guid(struct arena *a)
+int api_guid_into(char out[37])
 {
 	unsigned char r[16];
 	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
-		return NULL;
+		return -1;
 	r[6] = (r[6] & 0x0F) | 0x40; /* version 4 */
 	r[8] = (r[8] & 0x3F) | 0x80; /* variant: 8, 9, a or b */
-	return arena_printf(a,
-			    "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-			    r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11],
-			    r[12], r[13], r[14], r[15]);
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12],
+		 r[13], r[14], r[15]);
+	return 0;
+}
+
+char *api_guid(struct arena *a)
+{
+	char g[37];
+	return api_guid_into(g) ? NULL : arena_strdup(a, g);
 }

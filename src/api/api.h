@@ -42,6 +42,7 @@ struct req {
 	const char *query;        /* raw query, or NULL */
 	char **seg;               /* percent-decoded path segments */
 	size_t nseg;
+	bool bad_path;            /* a segment did not decode: 400 at the routing step */
 	const char *id;           /* the {id} segment of the matched route */
 	const struct route *route;
 	const char *body;
@@ -98,6 +99,8 @@ int api_send_list(struct req *rq, struct resp *rs, const struct resource *r,
 int api_json(struct resp *rs, int status, const char *json);
 /* A fresh lower-case v4 GUID (36 chars + NUL) from the arena. */
 char *api_guid(struct arena *a);
+/* The same into out (36 chars + NUL), with no allocation. Returns 0 or -1. */
+int api_guid_into(char out[37]);
 
 /* Handlers: int handler(struct req *rq, struct resp *rs) returns the HTTP status. */
 #define HANDLER(name) int name(struct req *rq __attribute__((unused)), struct resp *rs)

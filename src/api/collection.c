@@ -13,7 +13,8 @@ static const struct field version_fields[] = {
 	{.name = "name", .type = T_STR, .acc = A_R},
 	{.name = "version", .type = T_STR, .acc = A_R},
 };
-static const struct resource res_version = {
+/* Not static: the OpenAPI description (openapi.c) walks it too. */
+const struct resource res_version = {
 	.name = "version",
 	.elem = "VersionInformation",
 	.fields = version_fields,

@@ -146,23 +146,35 @@ int ports_create(struct domain_ctx *d, struct input *in, const struct body *b)
 	model_defaults(&res_port, in);
 	in->v[F("VmsServerObjectId")] = vms;
 	const char *given_id = in->v[F("ObjectId")], *given_name = in->v[F("DisplayName")];
+	/* One set of buffers, rewritten for every port: the store is done with the values when
+	 * insert returns, and a batch as large as the licence must not run the request's arena
+	 * dry (which once answered 500 for NumberOfPorts=200000). */
+	size_t namelen = strlen(gname) + 24;
+	char idbuf[37], numbuf[24], *namebuf = arena_alloc(d->a, namelen);
+	if (!namebuf)
+		return ERR_INTERNAL;
 	for (long i = 1; i <= n; i++) {
-		const char *id = given_id ? given_id : api_guid(d->a);
-		in->v[F("ObjectId")] = id;
-		in->v[F("PortNumInGroup")] = arena_printf(d->a, "%ld", h + i);
-		in->v[F("DisplayName")] =
-			given_name ? given_name : arena_printf(d->a, "%s-%03ld", gname, h + i);
-		if (!id || !in->v[F("DisplayName")])
+		if (!given_id && api_guid_into(idbuf))
 			return ERR_INTERNAL;
+		const char *id = given_id ? given_id : idbuf;
+		snprintf(numbuf, sizeof(numbuf), "%ld", h + i);
+		snprintf(namebuf, namelen, "%s-%03ld", gname, h + i);
+		in->v[F("ObjectId")] = id;
+		in->v[F("PortNumInGroup")] = numbuf;
+		in->v[F("DisplayName")] = given_name ? given_name : namebuf;
 		if ((rc = st->ops->insert(st->s, &res_port, in))) {
 			if (rc == ERR_INVALID)
 				snprintf(d->err, sizeof(d->err), "ObjectId %s or PortNumInGroup %ld"
 								 " is already used", id, h + i);
 			return rc;
 		}
-		if (i == 1)
-			d->id = id;
+		if (i == 1 && !(d->id = arena_strdup(d->a, id)))
+			return ERR_INTERNAL;
 	}
+	/* Leave no pointer to the buffers above behind in the caller's input. */
+	in->v[F("ObjectId")] = given_id;
+	in->v[F("PortNumInGroup")] = num;
+	in->v[F("DisplayName")] = given_name;
 	return 0;
 }
 

@@ -4,15 +4,17 @@
 #include <string.h>
 #include <strings.h>
 
+#include "api/query.h"
 #include "api/routes.h"
 #include "err.h"
 #include "http/auth.h"
+#include "http/metrics.h"
 #include "util/arena.h"
 
-extern const struct resource res_axlserver, res_association;
+extern const struct resource res_axlserver, res_association, res_version;
 
 const struct route router_routes[] = {
-	{"/vmrest/version", R_READONLY, NULL, version_get},
+	{"/vmrest/version", R_READONLY, &res_version, version_get},
 	{"/vmrest/vmsservers", R_READONLY, &res_vmsserver, coll_get},
 	{"/vmrest/vmsservers/{id}", R_READONLY, &res_vmsserver, obj_get},
 	{"/vmrest/cluster", R_READONLY, &res_vmsserver, coll_get},
@@ -36,11 +38,14 @@ const struct route router_routes[] = {
 	{"/cupid/fixtures/{id}", R_CUPID | R_ADMIN, NULL, NULL, cupid_fixture_load},
 	{"/cupid/metrics", R_CUPID, NULL, cupid_metrics},
 	{"/cupid/throttle", R_CUPID, NULL, cupid_throttle_get, NULL, cupid_throttle_put},
+	{"/cupid/openapi.json", R_CUPID | R_NOAUTH, NULL, cupid_openapi},
+	{"/cupid/ui/", R_CUPID | R_NOAUTH, NULL, ui_get},
+	{"/cupid/ui/{id}", R_CUPID | R_NOAUTH, NULL, ui_get},
 };
 const size_t router_nroutes = sizeof(router_routes) / sizeof(router_routes[0]);
 
 /* Matches the decoded segments against a pattern; sets *id for a {id} segment. */
-static bool match(const char *pattern, char **seg, size_t nseg, const char **id)
+static bool match(const char *pattern, char *const *seg, size_t nseg, const char **id)
 {
 	const char *p = pattern + 1;
 	size_t i = 0;
@@ -58,14 +63,38 @@ static bool match(const char *pattern, char **seg, size_t nseg, const char **id)
 	return !*p && i == nseg;
 }
 
-/* The route for the path, or NULL; *bad set for an empty, "." or ".." segment. */
-static const struct route *find(struct req *rq)
+int router_split(const char *path, struct arena *a, char ***seg, size_t *nseg)
 {
-	for (size_t i = 0; i < rq->nseg; i++)
-		if (!*rq->seg[i] || !strcmp(rq->seg[i], ".") || !strcmp(rq->seg[i], ".."))
+	size_t len = strlen(path);
+	if (len > 1 && path[len - 1] == '/')
+		len--;
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++)
+		n += path[i] == '/';
+	*nseg = 0;
+	if (!(*seg = arena_alloc(a, (n + 1) * sizeof(char *))))
+		return -1;
+	int rc = 0;
+	for (size_t i = 1; i <= len;) {
+		size_t j = i;
+		while (j < len && path[j] != '/')
+			j++;
+		char *s = query_decode(path + i, j - i, 0, a);
+		if (!s)
+			rc = -1;
+		(*seg)[(*nseg)++] = s ? s : "";
+		i = j + 1;
+	}
+	return rc;
+}
+
+const struct route *router_match(char *const *seg, size_t nseg, const char **id)
+{
+	for (size_t i = 0; i < nseg; i++)
+		if (!*seg[i] || !strcmp(seg[i], ".") || !strcmp(seg[i], ".."))
 			return NULL;
 	for (size_t i = 0; i < router_nroutes; i++)
-		if (match(router_routes[i].pattern, rq->seg, rq->nseg, &rq->id))
+		if (match(router_routes[i].pattern, seg, nseg, id))
 			return &router_routes[i];
 	return NULL;
 }
@@ -108,12 +137,20 @@ bool router_front(struct req *rq, struct resp *rs)
 		api_error(rq, rs, ERR_NOT_FOUND, "no resource at %s", rq->path);
 		return true;
 	}
-	const struct route *rt = find(rq);
+	/* A segment that does not decode is a malformed request (400 at the routing step). */
+	rq->bad_path = router_split(rq->path, rq->a, &rq->seg, &rq->nseg) != 0;
+	const struct route *rt = rq->bad_path ? NULL : router_match(rq->seg, rq->nseg, &rq->id);
 	rq->route = rt;
 	bool reading = rq->method == M_GET || rq->method == M_HEAD;
 	if (rt && (rt->flags & R_NOAUTH) && reading)
 		return false;
-	if (auth_check(rq) != 0) {
+	int rc = auth_check(rq);
+	if (rc == ERR_BUSY || rc == ERR_INTERNAL) {
+		api_error(rq, rs, rc, "the database is unavailable");
+		return true;
+	}
+	if (rc) {
+		metrics_auth_failure();
 		api_error(rq, rs, ERR_AUTH, "valid credentials are required");
 		const char *xrw = rq->header(rq->hctx, "X-Requested-With");
 		if (xrw && !strcmp(xrw, "cupid-ui"))
@@ -128,6 +165,12 @@ void router_back(struct req *rq, struct resp *rs)
 	bool vmrest = !strncmp(rq->path, "/vmrest/", 8);
 	const struct route *rt = rq->route;
 	bool writing = rq->method == M_POST || rq->method == M_PUT || rq->method == M_DELETE;
+	if (!rt && rq->bad_path) {
+		api_error(rq, rs, ERR_INVALID,
+			  "the path has a segment that does not decode (bad %%-escape, NUL or "
+			  "invalid UTF-8)");
+		return;
+	}
 	if (!rt) {
 		api_error(rq, rs, ERR_NOT_FOUND, "no resource at %s", rq->path);
 		return;

@@ -21,6 +21,18 @@ struct route {
 extern const struct route router_routes[];
 extern const size_t router_nroutes;
 
+struct arena;
+/* Splits a raw path (without the query) into percent-decoded segments (SPEC §2.8): the leading
+ * '/' is skipped, one trailing slash ignored, every '/' starts a segment. The array and the
+ * segments come from a. Returns 0, or -1 when a segment does not decode (bad %-escape, NUL,
+ * invalid UTF-8; that segment is "") or the arena is full. Pure: used by the router and the
+ * path fuzz target. */
+int router_split(const char *path, struct arena *a, char ***seg, size_t *nseg);
+/* The route whose pattern matches the decoded segments (case-sensitive; an empty, "." or ".."
+ * segment matches nothing), or NULL. Sets *id to the {id} segment of the match. Pure: no
+ * request, no dispatch. */
+const struct route *router_match(char *const *seg, size_t nseg, const char **id);
+
 HANDLER(version_get);
 HANDLER(coll_get);      /* any collection of rq->route->res */
 HANDLER(obj_get);       /* any object of rq->route->res */
@@ -43,3 +55,5 @@ HANDLER(cupid_fixture_post);
 HANDLER(cupid_metrics);
 HANDLER(cupid_throttle_get);
 HANDLER(cupid_throttle_put);
+HANDLER(cupid_openapi);  /* the OpenAPI 3.1 description (api/openapi.c) */
+HANDLER(ui_get);         /* the web page's static files (api/ui.c) */

@@ -3,6 +3,7 @@
 #include "http/auth.h"
 
 #include <ctype.h>
+#include <gnutls/gnutls.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,7 @@
 
 struct auth_entry {
 	char hdr[HDR_MAX];
-	char user[65];
+	char user[AUTH_USER_MAX + 1];
 	enum role role;
 	time_t expires;
 };
@@ -71,8 +72,8 @@ static enum role role_of(const char *s)
 					   : ROLE_NONE;
 }
 
-/* Verifies user:password against the database (the slow path). */
-static int verify(struct req *rq, const char *hdr, char *user, enum role *role)
+int auth_decode(const char *hdr, char user[AUTH_USER_MAX + 1], unsigned char dec[AUTH_DEC_MAX],
+		const char **pw, size_t *pwlen)
 {
 	if (strncasecmp(hdr, "Basic ", 6))
 		return ERR_AUTH;
@@ -82,26 +83,60 @@ static int verify(struct req *rq, const char *hdr, char *user, enum role *role)
 	size_t n = strlen(b);
 	while (n && b[n - 1] == ' ')
 		n--;
-	if (n > 1024)
+	if (n > AUTH_B64_MAX)
 		return ERR_AUTH;
-	unsigned char dec[800];
 	long len = b64_decode(b, n, dec);
 	if (len < 0)
 		return ERR_AUTH;
 	dec[len] = 0;
 	char *colon = memchr(dec, ':', (size_t)len);
-	if (!colon || colon == (char *)dec || colon - (char *)dec > 64)
+	if (!colon || colon == (char *)dec || colon - (char *)dec > AUTH_USER_MAX)
 		return ERR_AUTH;
 	size_t ulen = (size_t)(colon - (char *)dec);
+	/* A NUL would cut the name short: "admin\0x:pw" must not be read as user "admin". */
+	if (memchr(dec, 0, ulen))
+		return ERR_AUTH;
 	for (size_t i = 0; i < ulen; i++)
 		user[i] = (char)tolower(dec[i]);
 	user[ulen] = 0;
+	*pw = colon + 1;
+	*pwlen = (size_t)len - ulen - 1;
+	return 0;
+}
+
+/* A hash of a random password, made once: an unknown user name is checked against it, so that
+ * it costs the same hashing as a wrong password and the answer time does not tell which user
+ * names exist. */
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+static char dummy_hash[PASSWD_HASH_MAX];
+
+static void dummy_init(void)
+{
+	char pw[21];
+	if (passwd_random(pw, 20) || passwd_hash(pw, 20, dummy_hash))
+		dummy_hash[0] = 0;
+}
+
+/* Verifies user:password against the database (the slow path). */
+static int verify(struct req *rq, const char *hdr, char *user, enum role *role)
+{
+	unsigned char dec[AUTH_DEC_MAX];
+	const char *pw;
+	size_t pwlen;
+	if (auth_decode(hdr, user, dec, &pw, &pwlen))
+		return ERR_AUTH;
 	struct user_rec u;
 	struct store_handle *st = &rq->app->store;
-	if (st->ops->user_get(st->s, user, &u))
+	int rc = st->ops->user_get(st->s, user, &u);
+	if (rc && rc != ERR_NOT_FOUND)
+		return rc; /* an unreachable database is not a wrong password (SPEC §4.1: 503) */
+	bool known = rc == 0;
+	if (!known) {
+		pthread_once(&dummy_once, dummy_init);
+		(void)passwd_verify(pw, pwlen, dummy_hash);
 		return ERR_AUTH;
-	const char *pw = colon + 1;
-	if (!passwd_verify(pw, (size_t)len - ulen - 1, u.hash))
+	}
+	if (!passwd_verify(pw, pwlen, u.hash))
 		return ERR_AUTH;
 	*role = role_of(u.role);
 	return *role == ROLE_NONE ? ERR_AUTH : 0;
@@ -119,7 +154,10 @@ int auth_check(struct req *rq)
 	if (cacheable) {
 		pthread_mutex_lock(&c->mu);
 		struct auth_entry *e = &c->e[slot];
-		if (e->expires > now && !strcmp(e->hdr, hdr)) {
+		/* The cached header holds a password: compare it in constant time. */
+		size_t hlen = strlen(hdr);
+		if (e->expires > now && strlen(e->hdr) == hlen &&
+		    !gnutls_memcmp(e->hdr, hdr, hlen)) {
 			rq->user = arena_strdup(rq->a, e->user);
 			rq->role = e->role;
 			pthread_mutex_unlock(&c->mu);
@@ -127,10 +165,11 @@ int auth_check(struct req *rq)
 		}
 		pthread_mutex_unlock(&c->mu);
 	}
-	char user[65];
+	char user[AUTH_USER_MAX + 1];
 	enum role role;
-	if (verify(rq, hdr, user, &role))
-		return ERR_AUTH;
+	int rc = verify(rq, hdr, user, &role);
+	if (rc)
+		return rc;
 	rq->user = arena_strdup(rq->a, user);
 	rq->role = role;
 	if (cacheable) {

@@ -14,8 +14,19 @@ struct auth_cache;
 struct auth_cache *auth_cache_new(void);
 void auth_cache_free(struct auth_cache *c);
 
+#define AUTH_USER_MAX 64   /* longest user name (SPEC §6.9) */
+#define AUTH_B64_MAX  1024 /* longer base64 credentials are refused */
+#define AUTH_DEC_MAX  (AUTH_B64_MAX / 4 * 3 + 1)
+
+/* Decodes an Authorization header value: the "Basic" scheme (any letter case), spaces, then
+ * padded base64 of user:password. On success writes the lower-cased user name (1-64 bytes, no
+ * NUL) into user, the decoded bytes into dec, and points *pw at the password inside dec
+ * (*pwlen bytes, which may include NULs). Returns 0 or ERR_AUTH. Pure: no I/O, no state. */
+int auth_decode(const char *hdr, char user[AUTH_USER_MAX + 1], unsigned char dec[AUTH_DEC_MAX],
+		const char **pw, size_t *pwlen);
+
 /* Checks rq's Authorization header; on success sets rq->user and rq->role and returns 0,
- * otherwise returns ERR_AUTH. */
+ * otherwise returns ERR_AUTH, or ERR_BUSY / ERR_INTERNAL when the users could not be read. */
 int auth_check(struct req *rq);
 
 /* At start: creates or updates every user.<name> setting, then creates "admin" when the

@@ -20,6 +20,7 @@ static const double bounds[NBUCKETS] = {0.00005, 0.0001, 0.00025, 0.0005, 0.001,
 static atomic_ulong requests[MAX_ROUTES][NMETHODS][NSTATUS];
 static atomic_ulong buckets[MAX_ROUTES][NMETHODS][NBUCKETS + 1];
 static atomic_ulong nanos[MAX_ROUTES][NMETHODS];
+static atomic_ulong auth_failures;
 
 static int method_index(enum method m)
 {
@@ -56,6 +57,11 @@ void metrics_record(const struct route *route, enum method m, int status, double
 				  memory_order_relaxed);
 }
 
+void metrics_auth_failure(void)
+{
+	atomic_fetch_add_explicit(&auth_failures, 1, memory_order_relaxed);
+}
+
 static const char *route_name(size_t r)
 {
 	return r < router_nroutes ? router_routes[r].pattern : "other";
@@ -79,6 +85,11 @@ void metrics_write(struct buf *b)
 					      "status=\"%s\"} %lu\n",
 					   methods[m], route_name(r), status, n);
 			}
+	buf_printf(b,
+		   "# HELP cupid_auth_failures_total Requests refused with 401: credentials missing,"
+		   " malformed or wrong.\n"
+		   "# TYPE cupid_auth_failures_total counter\ncupid_auth_failures_total %lu\n",
+		   atomic_load(&auth_failures));
 	buf_puts(b, "# HELP cupid_http_request_duration_seconds Time to answer a request.\n"
 		    "# TYPE cupid_http_request_duration_seconds histogram\n");
 	for (size_t r = 0; r < nr; r++)

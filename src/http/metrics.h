@@ -5,6 +5,8 @@
 
 /* Counts one answered request. route is NULL for paths that match no route. */
 void metrics_record(const struct route *route, enum method m, int status, double seconds);
-/* Appends cupid_http_requests_total and cupid_http_request_duration_seconds in Prometheus
+/* Counts one request refused with 401 (cupid_auth_failures_total). */
+void metrics_auth_failure(void);
+/* Appends cupid_auth_failures_total, cupid_http_requests_total and cupid_http_request_duration_seconds in Prometheus
  * text format 0.0.4. */
 void metrics_write(struct buf *b);

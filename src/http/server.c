@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,7 +28,8 @@
 				       clears it for every request, so it is kept small */
 #define HEAD_MAX       (16 * 1024) /* larger request heads are refused (SPEC §2.1) */
 #define DROP_MAX       (16u << 20) /* body bytes read and dropped past the cap before closing */
-#define CONN_TIMEOUT_S 60
+#define HEAD_TIMEOUT_S 10 /* idle seconds allowed before the first request head is complete */
+#define CONN_TIMEOUT_S 60 /* idle seconds allowed after it (bodies, keep-alive) */
 #define MAX_CONNS      1000
 #define ARENA_BASE     (8u << 20)
 #define TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
@@ -131,33 +133,6 @@ static enum method method_of(const char *m)
 		if (!strcmp(m, ms[i].name))
 			return ms[i].m;
 	return M_OTHER;
-}
-
-char *query_decode(const char *s, size_t n, int plus, struct arena *a);
-
-/* Splits the raw path into percent-decoded segments, ignoring one trailing slash. A segment
- * that does not decode becomes "" (an empty segment: 404). */
-static void segments(struct req *rq)
-{
-	const char *p = rq->path;
-	size_t len = strlen(p);
-	if (len > 1 && p[len - 1] == '/')
-		len--;
-	size_t n = 0;
-	for (size_t i = 0; i < len; i++)
-		n += p[i] == '/';
-	rq->seg = arena_alloc(rq->a, (n + 1) * sizeof(char *));
-	rq->nseg = 0;
-	if (!rq->seg)
-		return;
-	for (size_t i = 1; i <= len;) {
-		size_t j = i;
-		while (j < len && p[j] != '/')
-			j++;
-		char *s = query_decode(p + i, j - i, 0, rq->a);
-		rq->seg[rq->nseg++] = s ? s : "";
-		i = j + 1;
-	}
 }
 
 static void access_log(const struct req *rq, int status, double secs)
@@ -274,7 +249,6 @@ static enum MHD_Result process(struct rctx *c, struct MHD_Connection *con, const
 		api_error(rq, rs, ERR_TOO_LARGE, "the body is larger than %ld bytes", app->max_body);
 		rs->close = true;
 	} else {
-		segments(rq);
 		if (!router_front(rq, rs)) {
 			if (!strncmp(rq->path, "/vmrest/", 8) && throttle_active(app->throttle)) {
 				c->con = con;
@@ -308,6 +282,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	long max = c->l->srv->app->max_body;
 	if (!c->seen) {
 		c->seen = true;
+		/* The head is complete: from now on the longer idle timeout applies. */
+		MHD_set_connection_option(con, MHD_CONNECTION_OPTION_TIMEOUT,
+					  (unsigned)CONN_TIMEOUT_S);
 		if (head_size(con, c->uri, method) > HEAD_MAX) {
 			c->head_too_large = true;
 			return process(c, con, method);
@@ -381,7 +358,7 @@ static int listen_on(struct server *s, struct listener *l, const char *addr, boo
 		{MHD_OPTION_SOCK_ADDR, 0, ai->ai_addr},
 		{MHD_OPTION_THREAD_POOL_SIZE, POOL_THREADS, NULL},
 		{MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY, NULL},
-		{MHD_OPTION_CONNECTION_TIMEOUT, CONN_TIMEOUT_S, NULL},
+		{MHD_OPTION_CONNECTION_TIMEOUT, HEAD_TIMEOUT_S, NULL},
 		{MHD_OPTION_CONNECTION_LIMIT, MAX_CONNS, NULL},
 		{MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, l},
 		{MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_done, l},
@@ -414,6 +391,14 @@ struct server *server_start(struct app *app, const char *https_listen, const cha
 	if (!s)
 		return NULL;
 	s->app = app;
+	/* Every connection holds a descriptor: make room for MAX_CONNS on each listener (the
+	 * usual soft limit, 1024, would refuse accepts long before). */
+	struct rlimit rl;
+	rlim_t want = 2 * MAX_CONNS + 256;
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < want) {
+		rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 	const char *level = conf_str(app->conf, "log.level");
 	s->access_log = !strcmp(level, "info") || !strcmp(level, "debug");
 	if (*https_listen &&
@@ -431,14 +416,19 @@ void server_stop(struct server *s)
 {
 	if (!s)
 		return;
+	MHD_socket fds[2] = {MHD_INVALID_SOCKET, MHD_INVALID_SOCKET};
 	for (int i = 0; i < s->n; i++)
 		if (s->l[i].d)
-			MHD_quiesce_daemon(s->l[i].d);
+			fds[i] = MHD_quiesce_daemon(s->l[i].d);
 	/* Requests in progress get up to 5 s to finish. */
 	for (int i = 0; i < 500 && atomic_load(&s->inflight) > 0; i++)
 		usleep(10000);
 	for (int i = 0; i < s->n; i++)
 		if (s->l[i].d)
 			MHD_stop_daemon(s->l[i].d);
+	/* A quiesced listening socket is ours to close, once no thread of the daemon is left. */
+	for (int i = 0; i < s->n; i++)
+		if (fds[i] != MHD_INVALID_SOCKET)
+			close(fds[i]);
 	free(s);
 }

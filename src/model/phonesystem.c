@@ -27,7 +27,8 @@ static const struct field fields[] = {
 	BOOLCOL("CallLoopSupervisedTransferDetect", A_W, "0"),
 	BOOLCOL("CallLoopForwardNotificationDetect", A_W, "0"),
 	{.name = "CallLoopDTMF", .type = T_STR, .acc = A_W, .expr = "s.CallLoopDTMF",
-	 .stored = true, .min = 1, .max = 1, .def = "A", .check = dtmf},
+	 .stored = true, .min = 1, .max = 1, .def = "A", .charset = "0123456789*#ABCDabcd",
+	 .check = dtmf},
 	COL("CallLoopGuardTimeMs", T_INT, A_W, 0, INT32MAX, "2500", 0),
 	DERIVED("PortCount", T_INT,
 		"(SELECT count(*) FROM port x JOIN portgroup y ON y.ObjectId = "

@@ -16,26 +16,74 @@ bool sql_is_int(const struct field *f)
 	return f->type == T_INT || f->type == T_BOOL;
 }
 
+/* The ASCII case-insensitive form of a text expression (SPEC §3.3): NOCASE on SQLite, and on
+ * PostgreSQL lower() under the C collation, which folds A-Z only, whatever the database's
+ * own collation is. */
+static void folded(struct buf *b, const char *expr, int style)
+{
+	if (style == SQL_PG)
+		buf_printf(b, "lower((%s) COLLATE \"C\")", expr);
+	else
+		buf_printf(b, "%s COLLATE NOCASE", expr);
+}
+
 static void filter(struct buf *b, const struct resource *r, const struct listq *q, int style)
 {
 	if (q->filter < 0)
 		return;
 	const struct field *f = &r->fields[q->filter];
+	bool pg = style == SQL_PG;
 	buf_puts(b, " WHERE ");
 	if (q->op == Q_STARTSWITH) {
-		buf_puts(b, sql_is_int(f) ? "CAST(" : "");
-		buf_puts(b, f->expr);
-		buf_puts(b, sql_is_int(f) ? " AS TEXT)" : "");
-		buf_puts(b, " LIKE ");
-		ph(b, style, 1);
+		/* The same escaped pattern on both: LIKE is ASCII case-insensitive on SQLite, and
+		 * both sides are folded on PostgreSQL. */
+		if (sql_is_int(f)) {
+			buf_printf(b, "CAST(%s AS TEXT) LIKE ", f->expr);
+			ph(b, style, 1);
+		} else if (pg) {
+			folded(b, f->expr, style);
+			buf_puts(b, " LIKE lower(CAST($1 AS TEXT) COLLATE \"C\")");
+		} else {
+			buf_printf(b, "%s LIKE ", f->expr);
+			ph(b, style, 1);
+		}
 		buf_puts(b, " ESCAPE '\\'");
 		return;
 	}
-	buf_puts(b, f->expr);
-	buf_puts(b, " = ");
-	ph(b, style, 1);
-	if (q->op == Q_IS && !sql_is_int(f))
-		buf_puts(b, " COLLATE NOCASE");
+	if (sql_is_int(f)) {
+		/* PostgreSQL: any 64-bit value compares (and matches nothing) as on SQLite. */
+		buf_printf(b, "%s = %s", f->expr, pg ? "CAST($1 AS BIGINT)" : "?1");
+	} else if (q->op == Q_IS && pg) {
+		folded(b, f->expr, style);
+		buf_puts(b, " = lower(CAST($1 AS TEXT) COLLATE \"C\")");
+	} else {
+		buf_printf(b, "%s = ", f->expr);
+		ph(b, style, 1);
+		if (q->op == Q_IS)
+			buf_puts(b, " COLLATE NOCASE");
+	}
+}
+
+enum { AS_IS, FOLDED, BYTES };
+
+/* One ORDER BY term over expr, compared as is, ASCII case-folded, or byte by byte. SQLite
+ * sorts NULL first ascending and last descending; PostgreSQL is told to do the same. */
+static void order_term(struct buf *b, const char *expr, int how, bool desc, int style)
+{
+	bool pg = style == SQL_PG;
+	if (how == AS_IS && expr[strspn(expr, "0123456789")] == 0)
+		/* A constant column: a bare integer in ORDER BY would name an output column. */
+		buf_printf(b, "CAST(%s AS INTEGER)", expr);
+	else if (how == FOLDED)
+		folded(b, expr, style);
+	else if (how == BYTES && pg)
+		buf_printf(b, "(%s) COLLATE \"C\"", expr);
+	else
+		buf_puts(b, expr);
+	if (pg)
+		buf_puts(b, desc ? " DESC NULLS LAST" : " NULLS FIRST");
+	else if (desc)
+		buf_puts(b, " DESC");
 }
 
 void sql_select(struct buf *b, const struct resource *r, const struct listq *q, bool count,
@@ -65,12 +113,15 @@ void sql_select(struct buf *b, const struct resource *r, const struct listq *q, 
 	buf_puts(b, r->from);
 	filter(b, r, q, style);
 	const struct field *sf = &r->fields[q->sort >= 0 ? q->sort : model_field(r, r->sort)];
-	const char *dir = q->desc ? " DESC" : "";
-	if (sql_is_int(sf))
-		buf_printf(b, " ORDER BY %s%s, %s.ObjectId", sf->expr, dir, r->alias);
-	else
-		buf_printf(b, " ORDER BY %s COLLATE NOCASE%s, %s%s, %s.ObjectId", sf->expr, dir,
-			   sf->expr, dir, r->alias);
+	buf_puts(b, " ORDER BY ");
+	if (!sql_is_int(sf)) {
+		/* case-folded first, then byte by byte */
+		order_term(b, sf->expr, FOLDED, q->desc, style);
+		buf_puts(b, ", ");
+	}
+	order_term(b, sf->expr, sql_is_int(sf) ? AS_IS : BYTES, q->desc, style);
+	/* ties: ObjectId ascending, byte by byte, in both directions */
+	buf_printf(b, ", %s.ObjectId%s", r->alias, style == SQL_PG ? " COLLATE \"C\"" : "");
 	if (q->limit >= 0) {
 		buf_puts(b, " LIMIT ");
 		ph(b, style, 2);

@@ -7,9 +7,15 @@
 
 struct buf;
 
+/* The dialects (the style argument below): SQLite writes ?N placeholders and COLLATE NOCASE;
+ * PostgreSQL writes $N, lower(x COLLATE "C"), COLLATE "C" byte-order ties and explicit NULLS
+ * FIRST/LAST, so that both give the same rows in the same order (SPEC §3.3). */
+#define SQL_SQLITE 0
+#define SQL_PG     1
+
 /* SELECT for a listing: the filter value is parameter 1, then LIMIT 2 and OFFSET 3 (when
- * q->limit >= 0). With count, SELECT count(*) with the filter only. style 0 writes ?N,
- * style 1 writes $N. */
+ * q->limit >= 0). With count, SELECT count(*) with the filter only. style: SQL_SQLITE or
+ * SQL_PG. */
 void sql_select(struct buf *b, const struct resource *r, const struct listq *q, bool count,
 		int style);
 /* The filter value to bind: for Q_STARTSWITH a LIKE pattern with % _ \ escaped and a

@@ -201,7 +201,7 @@ static int sq_list(struct store *s, const struct resource *r, const struct listq
 	long n = q->limit >= 0 ? q->limit : LONG_MAX;
 	rc = ERR_INTERNAL;
 	if (!q->rows_only) {
-		sql_select(&sql, r, q, true, 0);
+		sql_select(&sql, r, q, true, SQL_SQLITE);
 		if (!(st = prep(c, sql.data)))
 			goto out;
 		if (ff)
@@ -225,7 +225,7 @@ static int sq_list(struct store *s, const struct resource *r, const struct listq
 	}
 	if (n > 0) {
 		sql.len = 0;
-		sql_select(&sql, r, q, false, 0);
+		sql_select(&sql, r, q, false, SQL_SQLITE);
 		if (!(st = prep(c, sql.data)))
 			goto out;
 		if (ff)
@@ -299,7 +299,7 @@ static int run_fields(struct store *s, const char *sql, const struct resource *r
 static int sq_insert(struct store *s, const struct resource *r, const struct input *in)
 {
 	struct buf sql = {0};
-	sql_insert(&sql, r, in, 0);
+	sql_insert(&sql, r, in, SQL_SQLITE);
 	int rc = run_fields(s, sql.data, r, in, NULL, NULL);
 	buf_free(&sql);
 	return rc;
@@ -310,7 +310,7 @@ static int sq_update(struct store *s, const struct resource *r, const char *id,
 {
 	struct buf sql = {0};
 	int changes = 0;
-	sql_update(&sql, r, in, 0);
+	sql_update(&sql, r, in, SQL_SQLITE);
 	int rc = run_fields(s, sql.data, r, in, id, &changes);
 	buf_free(&sql);
 	return rc ? rc : changes ? 0 : ERR_NOT_FOUND;

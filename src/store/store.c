@@ -14,7 +14,12 @@ int store_open(struct store_handle *h, const char *database, const char *synchro
 		h->ops = &store_sqlite;
 		return h->ops->open(&h->s, database + 7, synchronous, created, err, errlen);
 	}
-	snprintf(err, errlen, "database: unsupported '%s' (use sqlite:PATH)", database);
+	if (!strncmp(database, "postgresql://", 13) || !strncmp(database, "postgres://", 11)) {
+		h->ops = &store_pg;
+		return h->ops->open(&h->s, database, synchronous, created, err, errlen);
+	}
+	snprintf(err, errlen, "database: unsupported '%.40s' (use sqlite:PATH or postgresql://...)",
+		 database);
 	return -1;
 }
 

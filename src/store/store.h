@@ -40,17 +40,22 @@ struct user_rec {
 };
 
 struct store_ops {
-	const char *name; /* "sqlite" */
-	/* Opens the database named by uri (scheme stripped), creating and migrating its schema.
-	 * Returns 0 or -1 with err. *created is set when the database was new. */
+	const char *name; /* "sqlite" or "postgresql" (the health endpoint shows it) */
+	/* Opens the database named by uri (SQLite: the path, scheme stripped; PostgreSQL: the
+	 * whole libpq URI), creating and migrating its schema. Returns 0 or -1 with err.
+	 * *created is set when the database was new. */
 	int (*open)(struct store **s, const char *uri, const char *synchronous, bool *created,
 		    char *err, size_t errlen);
 	void (*close)(struct store *s);
-	/* Lists r under q in one read snapshot. Returns 0, ERR_BUSY or ERR_INTERNAL. */
+	/* Lists r under q in one read snapshot. Returns 0, ERR_BUSY or ERR_INTERNAL. Every call
+	 * returns ERR_BUSY when the database cannot be reached or a lock or statement waits over
+	 * 5 s; the next call tries again (reconnecting when needed). */
 	int (*list)(struct store *s, const struct resource *r, const struct listq *q,
 		    struct arena *a, const struct list_cb *cb);
-	/* Transactions: begin(write) takes the write lock at once, so that counts read inside
-	 * hold until commit (licence, numbering, uniqueness: SPEC §4.3). */
+	/* Transactions: begin(write) takes the write lock at once (SQLite: BEGIN IMMEDIATE;
+	 * PostgreSQL: one advisory lock shared by every process), so that counts read inside hold
+	 * until commit (licence, numbering, uniqueness: SPEC §4.3). A begin() that fails leaves
+	 * no transaction open. */
 	int (*begin)(struct store *s, bool write);
 	int (*commit)(struct store *s);
 	void (*rollback)(struct store *s);
@@ -73,18 +78,20 @@ struct store_ops {
 	int (*user_get)(struct store *s, const char *name, struct user_rec *u);
 	int (*user_put)(struct store *s, const char *name, const char *role, const char *hash);
 	int (*user_count)(struct store *s, long *n);
-	/* A number that changes whenever another connection or process commits. */
+	/* A number that changes whenever another connection or process commits (SQLite: PRAGMA
+	 * data_version; PostgreSQL: a counter row that every write transaction moves). */
 	int (*data_version)(struct store *s, long long *v);
 };
 
-extern const struct store_ops store_sqlite;
+extern const struct store_ops store_sqlite, store_pg;
 
 struct store_handle {
 	const struct store_ops *ops;
 	struct store *s;
 };
 
-/* Opens the backend named by database ("sqlite:PATH"). Returns 0 or -1 with err. */
+/* Opens the backend named by database: "sqlite:PATH", or a PostgreSQL URI
+ * ("postgresql://..." or "postgres://..."). Returns 0 or -1 with err. */
 int store_open(struct store_handle *h, const char *database, const char *synchronous,
 	       bool *created, char *err, size_t errlen);
 

@@ -5,9 +5,10 @@ import atexit
 
 import pytest
 
-from cupidtest import ADMIN, READER, ServerFactory, kill_leftovers, start_server
+from cupidtest import ADMIN, READER, ServerFactory, kill_leftovers, pg_wait_idle, start_server
 
-atexit.register(kill_leftovers)
+atexit.register(pg_wait_idle)
+atexit.register(kill_leftovers)  # runs first: atexit calls in reverse order
 
 
 def pytest_configure(config):

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from cupidtest import (EX2_PORT, JSON, PORT1, SETTINGS, SPEC_VERSION_XML, USER_FLAGS,
+from cupidtest import (EX2_PORT, JSON, PORT1, SETTINGS, SPEC_VERSION_XML, STORE, USER_FLAGS,
                        VMS_KEYS, build_args, insecure_context, raw_request, run_cupid)
 
 
@@ -140,6 +140,25 @@ def test_port_in_use_exits_1(make_server, tmp):
     assert p.returncode == 1, (p.returncode, p.stderr[-500:])
 
 
+@pytest.mark.parametrize("scheme", ["postgresql", "postgres"])
+def test_unreachable_postgresql_exits_1(tmp, scheme):
+    """SPEC §6.8: a database that cannot be reached at start is exit code 1, with a message."""
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    p = run_cupid(_base(tmp) + [f"--database={scheme}://cupid:pw@127.0.0.1:{port}/cupid"],
+                  timeout=15)
+    assert p.returncode == 1, (p.returncode, p.stderr[-500:])
+    err = p.stderr.decode()
+    assert "PostgreSQL" in err and "pw@" not in err, err
+
+
+def test_unsupported_database_scheme_exits(tmp):
+    p = run_cupid(_base(tmp) + ["--database=mysql://x@127.0.0.1/db"], timeout=8)
+    assert p.returncode in (1, 2), (p.returncode, p.stderr[-500:])
+    assert b"database" in p.stderr
+
+
 # --- signals ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
@@ -173,7 +192,10 @@ def test_data_dir_modes(make_server, tmp):
     srv = make_server(data_dir=data)
     assert srv.client().get("/vmrest/version").status == 200
     assert stat.S_IMODE(os.stat(data).st_mode) == 0o700
-    assert stat.S_IMODE(os.stat(os.path.join(data, "cupid.db")).st_mode) == 0o600
+    if STORE == "sqlite":
+        assert stat.S_IMODE(os.stat(os.path.join(data, "cupid.db")).st_mode) == 0o600
+    else:  # the database is elsewhere: no SQLite file appears in data_dir
+        assert not os.path.exists(os.path.join(data, "cupid.db"))
     assert stat.S_IMODE(os.stat(os.path.join(data, "cupid-key.pem")).st_mode) == 0o600
     assert os.path.isfile(os.path.join(data, "cupid-cert.pem"))
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from cupidtest import (ADMIN, EX2_PORT, JSON, PORT1, READER, XML, assert_error)
+from cupidtest import (ADMIN, EX2_PORT, JSON, PORT1, READER, STORE, XML, assert_error)
 
 SEED_LOADED = b'{"loaded":"seed","counts":{"vmsservers":1,"phonesystems":1,"portgroups":4,"ports":2}}'
 EX2_LOADED = (b'{"loaded":"seed-example2","counts":{"vmsservers":1,"phonesystems":1,'
@@ -27,8 +27,8 @@ def test_health_seed_exact(seed, anon):
     assert r.headers["Content-Type"] == JSON
     d = json.loads(r.body)
     assert isinstance(d["version"], str) and d["version"]
-    want = ('{"status":"ok","version":%s,"database":"sqlite","portsUsed":2,"portsLicensed":250,'
-            '"portGroups":4,"maxPortGroups":90}' % json.dumps(d["version"]))
+    want = ('{"status":"ok","version":%s,"database":"%s","portsUsed":2,"portsLicensed":250,'
+            '"portGroups":4,"maxPortGroups":90}' % (json.dumps(d["version"]), STORE))
     assert r.body == want.encode()
 
 

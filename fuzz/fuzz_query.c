@@ -1,0 +1,36 @@
+/* libFuzzer target: the collection parameters rowsPerPage, pageNumber, query and sort
+ * (query_parse, SPEC §3) on an arbitrary raw query string, against every resource. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/query.h"
+#include "util/arena.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const struct resource *const res[] = {&res_port, &res_portgroup, &res_phonesystem,
+						     &res_vmsserver, &res_template};
+	char *raw = malloc(size + 1);
+	if (!raw)
+		return 0;
+	memcpy(raw, data, size);
+	raw[size] = 0; /* the server hands over a NUL-terminated query: NULs end it early */
+	for (size_t i = 0; i < sizeof(res) / sizeof(res[0]); i++) {
+		struct arena *a = arena_new(1u << 20);
+		if (!a)
+			break;
+		struct listq q;
+		char err[256];
+		if (query_parse(raw, res[i], a, &q, err, sizeof(err)) == 0) {
+			if (q.filter >= (int)res[i]->nfields || q.sort >= (int)res[i]->nfields ||
+			    q.limit > QUERY_MAX_ROWS || q.offset < 0)
+				abort();
+			if (q.filter >= 0 && !q.value)
+				abort();
+		}
+		arena_free(a);
+	}
+	free(raw);
+	return 0;
+}

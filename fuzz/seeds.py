@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora fuzz/corpus/<target>/ from the SPEC's examples, the seed document
+(/work/shared/seed/cupi-ports.txt, or the paths given as arguments) and the built-in fixtures.
+Run once by hand when the sources change; `make fuzz` only reads the result.
+usage: python3 fuzz/seeds.py [SPEC.md [cupi-ports.txt]]"""
+
+import base64
+import hashlib
+import os
+import re
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+SPEC = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "cupi", "SPEC.md")
+SEED = sys.argv[2] if len(sys.argv) > 2 else "/work/shared/seed/cupi-ports.txt"
+
+
+def blocks(text):
+    """Fenced ``` blocks of a markdown text, dedented."""
+    out = []
+    for m in re.finditer(r"^[ \t]*```[^\n]*\n(.*?)^[ \t]*```", text, re.S | re.M):
+        lines = m.group(1).splitlines()
+        ind = min((len(ln) - len(ln.lstrip()) for ln in lines if ln.strip()), default=0)
+        out.append("\n".join(ln[ind:] for ln in lines).strip())
+    return [b for b in out if b]
+
+
+def inline_code(text):
+    return re.findall(r"`([^`\n]+)`", text)
+
+
+def write(target, items):
+    d = os.path.join(HERE, "corpus", target)
+    os.makedirs(d, exist_ok=True)
+    seen = set()
+    for it in items:
+        data = it.encode("utf-8") if isinstance(it, str) else it
+        h = hashlib.sha1(data).hexdigest()[:16]
+        if h in seen:
+            continue
+        seen.add(h)
+        with open(os.path.join(d, h), "wb") as f:
+            f.write(data)
+    print(f"{target}: {len(seen)} seeds")
+
+
+def c_strings(path):
+    """The built-in fixture documents: the concatenated string literals of each array."""
+    src = open(path, encoding="utf-8").read()
+    docs = []
+    for m in re.finditer(r"static const char \w+\[\] =\s*((?:\s*\"(?:[^\"\\]|\\.)*\")+)\s*;", src):
+        parts = re.findall(r"\"((?:[^\"\\]|\\.)*)\"", m.group(1))
+        docs.append("".join(parts).encode().decode("unicode_escape"))
+    return docs
+
+
+def field_names():
+    """Every field name of the model tables (src/model/*.c)."""
+    names = set()
+    d = os.path.join(ROOT, "src", "model")
+    for f in sorted(os.listdir(d)):
+        if f.endswith(".c"):
+            src = open(os.path.join(d, f), encoding="utf-8").read()
+            names.update(re.findall(r'(?:COL|DERIVED|FIELD)\("([A-Za-z]+)"', src))
+            names.update(re.findall(r'\.name = "([A-Z][A-Za-z]+)"', src))
+    return sorted(names)
+
+
+def write_dict(name, tokens):
+    """A libFuzzer dictionary fuzz/dict/<name>.dict (run.sh passes it when it exists)."""
+    d = os.path.join(HERE, "dict")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name + ".dict"), "w", encoding="utf-8") as f:
+        for t in tokens:
+            f.write('"' + t.replace("\\", "\\\\").replace('"', '\\"') + '"\n')
+    print(f"dict {name}: {len(tokens)} tokens")
+
+
+def main():
+    fields = field_names()
+    write_dict("fuzz_body_xml", [f"<{n}>" for n in fields] + [f"</{n}>" for n in fields]
+               + ["<!DOCTYPE", "<![CDATA[", "]]>", "<!--", "-->", "<?", "?>", "&amp;", "&#x",
+                  "xmlns:", "/>"])
+    write_dict("fuzz_body_json", [f'"{n}":' for n in fields] + ['"Port":{', "null", "true",
+                                                                 "false", "\\u", "1e", "[]"])
+    write_dict("fuzz_fixture", [f'"{n}":' for n in fields]
+               + ['"vmsservers":[', '"phonesystems":[', '"portgroups":[', '"ports":[',
+                  '"TelephonyIntegrationMethodEnum":1', '"TelephonyIntegrationMethodEnum":3',
+                  "null", "true", "false", "{}", "[]"])
+    write_dict("fuzz_query", fields + ["rowsPerPage=", "pageNumber=", "query=(", "sort=(",
+                                       "%20is%20", "%20startswith%20", "%20asc)", "%20desc)",
+                                       "&", "%"])
+    spec = open(SPEC, encoding="utf-8").read()
+    seed = open(SEED, encoding="utf-8").read()
+    code = blocks(spec) + blocks(seed) + inline_code(spec)
+    xml = [b for b in code if b.lstrip().startswith("<")]
+    jsn = [b for b in code if b.lstrip().startswith("{")]
+    xml += [
+        '<?xml version="1.0" encoding="UTF-8"?><Port><CapMWI>true</CapMWI></Port>',
+        "<Port><CapAnswer>>true</CapAnswer><HuntOrder/></Port>",
+        "<Port><DisplayName><![CDATA[a<b]]></DisplayName><!-- c --><?pi x?></Port>",
+        "<Port><DisplayName>&lt;&amp;&#x41;&#66;</DisplayName></Port>",
+        '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>',
+        "<Port><a:CapMWI xmlns:a='u'>1</a:CapMWI><x><y><z/></y></x></Port>",
+        "\ufeff<Port><DisplayName>\u00e9\u4e2d</DisplayName></Port>",
+        "<a>" * 33 + "</a>" * 33,
+    ]
+    jsn += [
+        '{"Port":{"CapMWI":true,"HuntOrder":1,"DisplayName":"x"}}',
+        '{"NumberOfPorts":2.0,"HuntOrder":1e2,"x":[],"y":null,"z":[1,{"a":{}}]}',
+        '{"big":123456789012345678901234567890,"neg":-9223372036854775808,"f":1.50}',
+        '{"a":"\\u0000","b":"\\ud83d\\ude00","c":"\\ud800"}',
+        "\ufeff{}",
+        "null",
+        '{"a":1} x',
+        "[" * 33 + "]" * 33,
+    ]
+    write("fuzz_body_xml", xml)
+    write("fuzz_body_json", jsn)
+
+    fixtures = c_strings(os.path.join(ROOT, "src", "api", "fixtures_builtin.c"))
+    fixtures += [b for b in jsn if '"vmsservers"' in b or '"portgroups"' in b]
+    fixtures += [
+        "{}",
+        '{"vmsservers":[{"ServerName":"a"},{"ServerName":"b"}]}',
+        '{"phonesystems":[{"DisplayName":"P"}],"portgroups":[{"MediaSwitchObjectId":"x"}]}',
+        '{"phonesystems":[{"ObjectId":"ps1","DisplayName":"P"}],'
+        '"portgroups":[{"ObjectId":"pg1","MediaSwitchObjectId":"ps1",'
+        '"TelephonyIntegrationMethodEnum":3}],'
+        '"ports":[{"MediaPortGroupObjectId":"pg1","PortNumInGroup":2},'
+        '{"MediaPortGroupObjectId":"pg1"}]}',
+    ]
+    write("fuzz_fixture", fixtures)
+
+    queries = []
+    for line in spec.splitlines():
+        m = re.match(r"\| `[a-z]+(?:/[0-9a-f-]+)?\?([^`]*)`", line)
+        if m:
+            queries.append(m.group(1))
+    queries += [q.split("?", 1)[1] for q in inline_code(spec) if "?" in q and "=" in q]
+    queries += ["rowsPerPage=2&pageNumber=1&sort=(DisplayName%20asc)",
+                "query=(DisplayName+startswith+%E4%B8%AD)", "pageNumber=0", "a&&b=&=c",
+                "query=(PortNumInGroup%20is%20-0001)", "rowsPerPage=99999999999"]
+    write("fuzz_query", queries)
+
+    accepts = ["*/*", "application/json", "application/json, */*", "application/xml, */*",
+               "application/xml, application/json", "application/json;q=0, */*", "text/html",
+               "Application/XML; charset=utf-8", "text/xml;q=0.000,application/*;q=1", " , ;",
+               "application/json; charset=UTF-8", "0123456789abcdef0123456789abcdef",
+               "req-1.2_3"]
+    write("fuzz_negotiate", accepts)
+
+    paths = ["/vmrest/ports", "/vmrest/ports/",
+             "/vmrest/ports/ec664876-5879-4cff-a022-4929b37bd575",
+             "/vmrest/p%6Frts", "/vmrest/%2e/ports", "/vmrest/ports/..", "/vmrest//ports",
+             "/vmrest/phonesystems/a8eb65f5-795b-41cd-98b1-934f6b987313/axlservers",
+             "/vmrest/phonesystems/x/phonesystemassociations", "/cupid/fixtures/seed",
+             "/cupid/health", "/vmrest/ports/%00", "/vmrest/ports/%C0%AF",
+             "/vmrest/ports/%E4%B8%AD",
+             "/vmrest/ports/%", "/vmrest/ports/%4", "/", ""]
+    paths += [p for p in inline_code(spec) if p.startswith("/vmrest") or p.startswith("/cupid")]
+    write("fuzz_path", paths)
+
+    def basic(u, p):
+        return "Basic " + base64.b64encode(f"{u}:{p}".encode()).decode()
+    auths = [basic("admin", "adminpw"), basic("Reader", "p:w:x"), basic("a" * 64, ""),
+             basic("", "x"), "basic   " + base64.b64encode(b"u\x00x:pw").decode() + "  ",
+             "Basic YWRtaW4=", "Basic ====", "Bearer abc", "Basic " + "QUFB" * 256]
+    write("fuzz_auth", auths)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+/* The PostgreSQL schema, one entry per version: migrations run in order at start, in one
+ * transaction under an advisory lock, recorded in schema_version. Column names are the CUPI
+ * field names of src/model/ (unquoted, so folded to lower case, like every query's). Integers
+ * and booleans are BIGINT (booleans 0/1, as on SQLite), so that any 64-bit query value
+ * compares without an error. */
+#pragma once
+
+static const char *const pg_migrations[] = {
+	/* 1: the object graph, users, meta, the change counter */
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE users (name TEXT PRIMARY KEY, role TEXT NOT NULL, hash TEXT NOT NULL);"
+	"CREATE TABLE data_version (n BIGINT NOT NULL);"
+	"INSERT INTO data_version VALUES (0);"
+	"CREATE TABLE template (ObjectId TEXT PRIMARY KEY, TemplateDescriptionDefault TEXT NOT NULL,"
+	" CopyTelephonyIntegrationMethodEnum BIGINT NOT NULL);"
+	"INSERT INTO template VALUES"
+	" ('90dd306f-b8af-46b6-8289-f13437cc1e5e', 'SCCP', 1),"
+	" ('47e03eca-d077-466b-9c97-54e62938cf26', 'SIP', 2),"
+	" ('d867d725-4e4b-4b60-b114-10aa0833ec14', 'PIMG/TIMG', 3);"
+	"CREATE TABLE vmsserver (ObjectId TEXT PRIMARY KEY, ServerName TEXT NOT NULL,"
+	" IpAddress TEXT, ClusterMemberId BIGINT NOT NULL UNIQUE, HostName TEXT,"
+	" IpAddressV6 TEXT);"
+	"CREATE TABLE phonesystem (ObjectId TEXT PRIMARY KEY, DisplayName TEXT NOT NULL UNIQUE,"
+	" MwiAlwaysUpdate BIGINT NOT NULL, MwiPortMemory BIGINT NOT NULL,"
+	" CallLoopSupervisedTransferDetect BIGINT NOT NULL,"
+	" CallLoopForwardNotificationDetect BIGINT NOT NULL, CallLoopDTMF TEXT NOT NULL,"
+	" CallLoopGuardTimeMs BIGINT NOT NULL, EnablePhoneApplications BIGINT NOT NULL,"
+	" DefaultTRaPSwitch BIGINT NOT NULL, MwiForceOff BIGINT NOT NULL,"
+	" RestrictDialUnconditional BIGINT NOT NULL, RestrictDialScheduled BIGINT NOT NULL,"
+	" RestrictDialStartTime BIGINT NOT NULL, RestrictDialEndTime BIGINT NOT NULL,"
+	" CallLoopExtensionDetect BIGINT NOT NULL);"
+	"CREATE TABLE portgroup (ObjectId TEXT PRIMARY KEY, MediaPortGroupTemplateObjectId TEXT,"
+	" MediaSwitchObjectId TEXT NOT NULL REFERENCES phonesystem (ObjectId) ON DELETE CASCADE,"
+	" TelephonyIntegrationMethodEnum BIGINT NOT NULL, EnableMWI BIGINT NOT NULL,"
+	" DisplayName TEXT NOT NULL, CcmDoAutoFailback BIGINT NOT NULL, MwiOnCode TEXT NOT NULL,"
+	" MwiOffCode TEXT NOT NULL, MwiRetryCountOnSuccess BIGINT NOT NULL,"
+	" MwiRetryIntervalOnSuccessMs BIGINT NOT NULL, SipTransportProtocolEnum BIGINT NOT NULL,"
+	" SipRegisterWithProxyServer BIGINT NOT NULL, SipDoAuthenticate BIGINT NOT NULL,"
+	" SkinnyDevicePrefix TEXT, MwiMinRequestIntervalMs BIGINT NOT NULL,"
+	" MwiMaxConcurrentRequests BIGINT NOT NULL, SipDoSRTP BIGINT NOT NULL,"
+	" SipTLSModeEnum BIGINT NOT NULL, EnableAGC BIGINT NOT NULL, HostOrIPAddress TEXT,"
+	" UNIQUE (MediaSwitchObjectId, DisplayName));"
+	"CREATE TABLE port (ObjectId TEXT PRIMARY KEY,"
+	" MediaPortGroupObjectId TEXT NOT NULL REFERENCES portgroup (ObjectId) ON DELETE CASCADE,"
+	" PortNumInGroup BIGINT NOT NULL, SkinnySecurityModeEnum BIGINT NOT NULL,"
+	" SkinnyDoMediaEncryption BIGINT NOT NULL, VmsServerObjectId TEXT,"
+	" HuntOrder BIGINT NOT NULL, DisplayName TEXT NOT NULL, CapAnswer BIGINT NOT NULL,"
+	" CapNotification BIGINT NOT NULL, CapMWI BIGINT NOT NULL, CapEnabled BIGINT NOT NULL,"
+	" CapDeliverAmis BIGINT NOT NULL, CapTrapConnection BIGINT NOT NULL,"
+	" UNIQUE (MediaPortGroupObjectId, PortNumInGroup));"
+	/* the default listing order of ports, as src/store/sql.c writes it */
+	"CREATE INDEX port_name ON port (lower(DisplayName COLLATE \"C\") NULLS FIRST,"
+	" (DisplayName COLLATE \"C\") NULLS FIRST, (ObjectId COLLATE \"C\"));"
+	/* the highest PortNumInGroup of a group, read by every POST of ports (scanned backward:
+	 * PortNumInGroup DESC NULLS LAST, then ObjectId) */
+	"CREATE INDEX port_group_num ON port (MediaPortGroupObjectId, PortNumInGroup NULLS FIRST,"
+	" (ObjectId COLLATE \"C\") DESC);"
+	"CREATE INDEX portgroup_switch ON portgroup (MediaSwitchObjectId);",
+};

@@ -1,0 +1,29 @@
+// Takes the README's picture of the web page (docs/ui.png) with the browser tests' tooling:
+// a real cupid with the seed fixture and a few more ports, Debian's headless Chromium at
+// 1280 x 800. Run: cd tests/browser && npm ci && node screenshot.mjs ../../docs/ui.png
+import path from 'node:path';
+
+import { ADMIN, launch, request, startCupid } from './cupid.mjs';
+
+const out = path.resolve(process.argv[2] || 'ui.png');
+const cupid = await startCupid(['--fixture=seed']);
+const browser = await launch();
+try {
+	const api = (method, p, body) => request(cupid.url, method, p, { body });
+	const vms = '574ca5d3-9041-4ff9-8e7d-727c32d80dab';
+	await api('POST', '/vmrest/ports', { MediaPortGroupObjectId: 'ledf504a-e9a1-4876-bcfc-bb674da8e385', NumberOfPorts: 4, VmsServerObjectId: vms });
+	await api('PUT', '/vmrest/ports/761fa322-63ae-47d9-9fbf-b35142b11eef', { HuntOrder: '5', SkinnySecurityModeEnum: '2', CapMWI: 'false' });
+	const page = await browser.context.newPage();
+	await page.goto(`${cupid.url}/cupid/ui/`);
+	await page.fill('#login-user', ADMIN[0]);
+	await page.fill('#login-password', ADMIN[1]);
+	await page.click('#login-submit');
+	await page.waitForFunction(() => document.querySelectorAll('#ports-table tbody tr').length === 6);
+	await page.evaluate(() => document.activeElement.blur());
+	await page.mouse.move(0, 0); // no hover highlight in the picture
+	await page.screenshot({ path: out });
+	console.log(`screenshot: ${out}`);
+} finally {
+	await browser.close();
+	await cupid.stop();
+}
