@@ -8,9 +8,12 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <ctype.h>
+
 #include "api/fixtures.h"
 #include "codec/codec.h"
 #include "err.h"
+#include "http/passwd.h"
 #include "util/arena.h"
 
 struct export_ctx {
@@ -162,10 +165,78 @@ int cli_read_password(const char *prompt, bool confirm, char *out, size_t n)
 	return 0;
 }
 
+static int print_user(void *ctx, const char *name, const char *role)
+{
+	fprintf(ctx, "%s\t%s\n", name, role);
+	return 0;
+}
+
+/* The stored (lower-case) form of a user name, or -1 when it is not 1-64 characters from
+ * [A-Za-z0-9._@-]. */
+static int user_key(const char *name, char out[65])
+{
+	size_t n = strlen(name);
+	if (!n || n > 64 || strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+					 "0123456789._@-") != n) {
+		fprintf(stderr, "cupid: a user name is 1-64 characters from [A-Za-z0-9._@-]\n");
+		return -1;
+	}
+	for (size_t i = 0; i <= n; i++)
+		out[i] = (char)tolower((unsigned char)name[i]);
+	return 0;
+}
+
+/* Asks for a password and stores name with role. Returns an exit code. */
+static int set_password(struct app *app, const char *key, const char *role)
+{
+	char pw[256], hash[PASSWD_HASH_MAX];
+	int rc = cli_read_password("password: ", true, pw, sizeof(pw)) ||
+			 passwd_hash(pw, strlen(pw), hash)
+		     ? 1
+		     : 0;
+	explicit_bzero(pw, sizeof(pw));
+	if (!rc && app->store.ops->user_put(app->store.s, key, role, hash)) {
+		fprintf(stderr, "cupid: cannot store user %s\n", key);
+		rc = 1;
+	}
+	return rc;
+}
+
 int cli_user(struct app *app, int n, char **args)
 {
-	(void)app;
-	(void)n;
-	fprintf(stderr, "cupid: user %s: not available yet\n", args[0]);
+	const struct store_handle *st = &app->store;
+	struct user_rec u;
+	char key[65];
+	const char *cmd = args[0];
+	if (!strcmp(cmd, "list") && n == 1)
+		return store_user_list(st, print_user, stdout) ? 1 : 0;
+	if (n < 2 || user_key(args[1], key))
+		goto usage;
+	int missing = st->ops->user_get(st->s, key, &u); /* 0 when the user exists */
+	if (missing && missing != ERR_NOT_FOUND) {
+		fprintf(stderr, "cupid: cannot read the users\n");
+		return 1;
+	}
+	if (!strcmp(cmd, "add") && n == 3) {
+		if (strcmp(args[2], "administrator") && strcmp(args[2], "readonly"))
+			goto usage;
+		if (!missing) {
+			fprintf(stderr, "cupid: user %s exists (use cupid user passwd)\n", key);
+			return 1;
+		}
+		return set_password(app, key, args[2]);
+	}
+	if ((!strcmp(cmd, "passwd") || !strcmp(cmd, "del")) && n == 2) {
+		if (missing) {
+			fprintf(stderr, "cupid: no user is named %s\n", key);
+			return 1;
+		}
+		if (!strcmp(cmd, "passwd"))
+			return set_password(app, key, u.role);
+		return store_user_del(st, key) ? 1 : 0;
+	}
+usage:
+	fprintf(stderr, "usage: cupid user add NAME administrator|readonly | user passwd NAME |"
+			" user del NAME | user list\n");
 	return 2;
 }

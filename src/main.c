@@ -47,6 +47,7 @@ static int setup(struct app *app, const struct conf *conf, bool created, char *e
 	app->allow_reset = conf_bool(conf, "admin.allow_reset");
 	app->public_url = conf_str(conf, "public_url");
 	app->version = conf_str(conf, "cupi.version");
+	app->audit_max = conf_int(conf, "audit.max_entries");
 	struct throttle_settings ts = {
 		.enabled = conf_bool(conf, "throttle.enabled"),
 		.max_in_flight = conf_int(conf, "throttle.max_in_flight"),

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 
 #include "codec/codec.h"
 #include "err.h"
@@ -122,4 +123,34 @@ char *api_guid(struct arena *a)
 {
 	char g[37];
 	return api_guid_into(g) ? NULL : arena_strdup(a, g);
+}
+
+bool api_auditable(const struct req *rq)
+{
+	bool vmrest = !strncmp(rq->path, "/vmrest/", 8);
+	bool write = rq->method == M_POST || rq->method == M_PUT ||
+		     (vmrest && rq->method == M_DELETE);
+	return rq->user && write && (vmrest || !strncmp(rq->path, "/cupid/", 7));
+}
+
+int api_audit(struct req *rq, int status, const char *object_id)
+{
+	if (!api_auditable(rq))
+		return 0;
+	bool vmrest = !strncmp(rq->path, "/vmrest/", 8);
+	struct timespec ts;
+	struct tm tm;
+	char when[32];
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	size_t n = strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(when + n, sizeof(when) - n, ".%03ldZ", ts.tv_nsec / 1000000);
+	struct audit_entry e = {.time = when,
+				.user = rq->user,
+				.method = rq->method_name,
+				.path = rq->path,
+				.status = status,
+				.object_id = vmrest ? object_id : NULL,
+				.request_id = rq->request_id};
+	return store_audit_add(&rq->app->store, &e, rq->app->audit_max);
 }

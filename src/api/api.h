@@ -27,6 +27,7 @@ struct app {
 	const char *version; /* cupi.version */
 	struct auth_cache *auth;
 	struct throttle *throttle;
+	long audit_max; /* audit.max_entries */
 };
 
 struct param {
@@ -58,6 +59,7 @@ struct req {
 	/* request header lookup, case-insensitive */
 	const char *(*header)(void *hctx, const char *name);
 	void *hctx;
+	bool audited; /* its audit entry is written */
 };
 
 struct resp {
@@ -97,6 +99,11 @@ int api_send_list(struct req *rq, struct resp *rs, const struct resource *r,
 		  const struct listq *q);
 /* Writes a /cupid JSON body (already serialised) with status. */
 int api_json(struct resp *rs, int status, const char *json);
+/* True when rq is an authenticated write that SPEC §6.5 audits. */
+bool api_auditable(const struct req *rq);
+/* Writes rq's audit entry with status and the object it touched (NULL: none; ignored for
+ * /cupid paths) when rq is a write that SPEC §6.5 audits; otherwise does nothing. */
+int api_audit(struct req *rq, int status, const char *object_id);
 /* A fresh lower-case v4 GUID (36 chars + NUL) from the arena. */
 char *api_guid(struct arena *a);
 /* The same into out (36 chars + NUL), with no allocation. Returns 0 or -1. */

@@ -1,6 +1,8 @@
 /* cupid's own endpoints under /cupid/ (SPEC §6.1-§6.4): health, whoami, reset, fixtures.
  * They always answer JSON, with native numbers and booleans. */
 #include <jansson.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -67,7 +69,7 @@ static int load(struct req *rq, struct resp *rs, const char *doc, size_t len, co
 	if (!rq->app->allow_reset)
 		return api_error(rq, rs, ERR_FORBIDDEN,
 				 "resets and fixture loading are disabled (admin.allow_reset)");
-	struct domain_ctx d = {.app = rq->app, .a = rq->a};
+	struct domain_ctx d = DOMAIN_CTX(rq, 200);
 	struct fixture_counts c;
 	int rc = fixture_load(&d, doc, len, &c);
 	if (rc)
@@ -204,4 +206,64 @@ out:
 		return api_error(rq, rs, rc, "%s", err);
 	throttle_json(rs, rq->app->throttle);
 	return 200;
+}
+
+static int audit_json(void *ctx, const struct audit_entry *e)
+{
+	struct buf *b = ctx;
+	buf_printf(b, "%s{\"id\":%lld,\"time\":", b->data[b->len - 1] == '[' ? "" : ",", e->id);
+	codec_json_str(b, e->time);
+	buf_puts(b, ",\"user\":");
+	codec_json_str(b, e->user ? e->user : "");
+	buf_puts(b, ",\"method\":");
+	codec_json_str(b, e->method);
+	buf_puts(b, ",\"path\":");
+	codec_json_str(b, e->path);
+	buf_printf(b, ",\"status\":%d", e->status);
+	if (e->object_id) {
+		buf_puts(b, ",\"objectId\":");
+		codec_json_str(b, e->object_id);
+	}
+	buf_puts(b, ",\"requestId\":");
+	codec_json_str(b, e->request_id);
+	buf_putc(b, '}');
+	return b->oom;
+}
+
+/* A non-negative decimal query parameter of /cupid/audit, or def when absent. */
+static int audit_param(const char *query, const char *name, long long def, long long max,
+		       long long *out)
+{
+	*out = def;
+	size_t n = strlen(name);
+	for (const char *p = query; p && *p;) {
+		size_t len = strcspn(p, "&");
+		if (len > n && !strncmp(p, name, n) && p[n] == '=') {
+			char *end;
+			const char *v = p + n + 1;
+			if (v == p + len || !strchr("0123456789", *v))
+				return -1;
+			*out = strtoll(v, &end, 10);
+			if (end != p + len || *out > max)
+				return -1;
+		}
+		p += len + (p[len] ? 1 : 0);
+	}
+	return 0;
+}
+
+HANDLER(cupid_audit)
+{
+	long long since, limit;
+	if (audit_param(rq->query, "since", 0, LLONG_MAX, &since))
+		return api_error(rq, rs, ERR_INVALID, "since: must be a non-negative integer");
+	if (audit_param(rq->query, "limit", 100, 1000, &limit))
+		return api_error(rq, rs, ERR_INVALID, "limit: must be an integer from 0 to 1000");
+	buf_puts(&rs->body, "{\"entries\":[");
+	int rc = store_audit_list(&rq->app->store, since, (long)limit, audit_json, &rs->body);
+	if (rc)
+		return api_error(rq, rs, rc, "cannot read the audit log");
+	buf_puts(&rs->body, "]}");
+	rs->ctype = "application/json";
+	return rs->status = 200;
 }

@@ -13,7 +13,15 @@ struct domain_ctx {
 	bool fixture;     /* fixture document: ObjectId and names may be given, no even rule */
 	const char *id;   /* out: the new (first) object's ObjectId */
 	char err[512];    /* out: the message of a failure */
+	struct req *rq;   /* the request, whose success is audited in the same transaction */
+	int status;       /* the status the request answers when the transaction commits */
 };
+
+/* A context for a write by rq that answers status on success. */
+#define DOMAIN_CTX(rq_, status_)                                                                   \
+	{                                                                                           \
+		.app = (rq_)->app, .a = (rq_)->a, .rq = (rq_), .status = (status_)                  \
+	}
 
 /* Each returns 0, or an ERR_* with d->err set. in holds validated values; b is the raw body
  * (for fields that name other objects, such as VmsServerName). */

@@ -76,7 +76,7 @@ HANDLER(phonesystems_post)
 {
 	struct body b;
 	struct input in;
-	struct domain_ctx d = {.app = rq->app, .a = rq->a};
+	struct domain_ctx d = DOMAIN_CTX(rq, 201);
 	if (api_body(rq, rs, res_phonesystem.elem, &b))
 		return rs->status;
 	int rc = model_parse(&res_phonesystem, &b, MODE_POST, rq->a, &in, d.err, sizeof(d.err));
@@ -112,7 +112,7 @@ HANDLER(phonesystems_put)
 	struct body b;
 	struct input in;
 	struct obj o;
-	struct domain_ctx d = {.app = rq->app, .a = rq->a};
+	struct domain_ctx d = DOMAIN_CTX(rq, 204);
 	int rc = store_get(&rq->app->store, &res_phonesystem, rq->id, rq->a, &o);
 	if (rc)
 		return api_error(rq, rs, rc, "no phonesystem has ObjectId %s", rq->id);

@@ -179,7 +179,7 @@ HANDLER(portgroups_post)
 {
 	struct body b;
 	struct input in;
-	struct domain_ctx d = {.app = rq->app, .a = rq->a};
+	struct domain_ctx d = DOMAIN_CTX(rq, 201);
 	if (api_body(rq, rs, res_portgroup.elem, &b))
 		return rs->status;
 	int rc = model_parse(&res_portgroup, &b, MODE_POST, rq->a, &in, d.err, sizeof(d.err));
@@ -226,7 +226,7 @@ HANDLER(portgroups_put)
 	struct body b;
 	struct input in;
 	struct obj o;
-	struct domain_ctx d = {.app = rq->app, .a = rq->a};
+	struct domain_ctx d = DOMAIN_CTX(rq, 204);
 	int rc = store_get(&rq->app->store, &res_portgroup, rq->id, rq->a, &o);
 	if (rc)
 		return api_error(rq, rs, rc, "no portgroup has ObjectId %s", rq->id);

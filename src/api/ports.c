@@ -188,10 +188,15 @@ int domain_tx(struct app *app, int (*fn)(struct domain_ctx *d, void *arg), struc
 		return rc;
 	}
 	rc = fn(d, arg);
+	/* A write that succeeds is audited in its own transaction (SPEC §6.5). */
+	if (!rc && d->rq)
+		rc = api_audit(d->rq, d->status, d->id ? d->id : d->rq->id);
 	if (!rc && (rc = st->ops->commit(st->s)))
 		snprintf(d->err, sizeof(d->err), "the database is busy");
 	if (rc)
 		st->ops->rollback(st->s);
+	else if (d->rq)
+		d->rq->audited = true;
 	return rc;
 }
 
@@ -216,7 +221,7 @@ HANDLER(ports_post)
 {
 	struct body b;
 	struct input in;
-	struct domain_ctx d = {.app = rq->app, .a = rq->a};
+	struct domain_ctx d = DOMAIN_CTX(rq, 201);
 	if (api_body(rq, rs, res_port.elem, &b))
 		return rs->status;
 	int rc = model_parse(&res_port, &b, MODE_POST, rq->a, &in, d.err, sizeof(d.err));
@@ -267,7 +272,7 @@ HANDLER(ports_put)
 	struct body b;
 	struct input in;
 	struct obj o;
-	struct domain_ctx d = {.app = rq->app, .a = rq->a};
+	struct domain_ctx d = DOMAIN_CTX(rq, 204);
 	int rc = store_get(&rq->app->store, &res_port, rq->id, rq->a, &o);
 	if (rc == ERR_NOT_FOUND)
 		return api_error(rq, rs, rc, "no port has ObjectId %s", rq->id);
@@ -297,7 +302,7 @@ static int delete_tx(struct domain_ctx *d, void *arg)
 /* DELETE of any object: one transaction, cascading through the schema's foreign keys. */
 int domain_delete(struct req *rq, struct resp *rs, const struct resource *r)
 {
-	struct domain_ctx d = {.app = rq->app, .a = rq->a};
+	struct domain_ctx d = DOMAIN_CTX(rq, 204);
 	const void *arg[2] = {r, rq->id};
 	int rc = domain_tx(rq->app, delete_tx, &d, arg);
 	if (rc)

@@ -37,6 +37,7 @@ const struct route router_routes[] = {
 	{"/cupid/fixtures", R_CUPID, NULL, cupid_fixtures_list, cupid_fixture_post},
 	{"/cupid/fixtures/{id}", R_CUPID | R_ADMIN, NULL, NULL, cupid_fixture_load},
 	{"/cupid/metrics", R_CUPID, NULL, cupid_metrics},
+	{"/cupid/audit", R_CUPID | R_ADMIN, NULL, cupid_audit},
 	{"/cupid/throttle", R_CUPID, NULL, cupid_throttle_get, NULL, cupid_throttle_put},
 	{"/cupid/openapi.json", R_CUPID | R_NOAUTH, NULL, cupid_openapi},
 	{"/cupid/ui/", R_CUPID | R_NOAUTH, NULL, ui_get},

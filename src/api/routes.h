@@ -53,6 +53,7 @@ HANDLER(cupid_fixtures_list);
 HANDLER(cupid_fixture_load);
 HANDLER(cupid_fixture_post);
 HANDLER(cupid_metrics);
+HANDLER(cupid_audit);
 HANDLER(cupid_throttle_get);
 HANDLER(cupid_throttle_put);
 HANDLER(cupid_openapi);  /* the OpenAPI 3.1 description (api/openapi.c) */

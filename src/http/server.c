@@ -176,6 +176,15 @@ static enum MHD_Result reply(struct MHD_Connection *con, struct req *rq, struct 
 	return ok;
 }
 
+static void audit_alone(struct req *rq, const struct resp *rs)
+{
+	const struct store_handle *st = &rq->app->store;
+	if (st->ops->begin(st->s, true))
+		return;
+	if (api_audit(rq, rs->status, rs->object_id) || st->ops->commit(st->s))
+		st->ops->rollback(st->s);
+}
+
 static void wake(void *ctx)
 {
 	struct rctx *c = ctx;
@@ -194,6 +203,8 @@ static enum MHD_Result finish(struct rctx *c, struct MHD_Connection *con)
 	}
 	if (!rs->status)
 		api_error(rq, rs, ERR_INTERNAL, "no response");
+	if (!rq->audited && api_auditable(rq)) /* a write that did not commit: audited alone */
+		audit_alone(rq, rs);
 	struct timespec t1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double secs = (double)(t1.tv_sec - c->t0.tv_sec) + (double)(t1.tv_nsec - c->t0.tv_nsec) / 1e9;

@@ -607,6 +607,36 @@ static int pg_data_version(struct store *s, long long *v)
 	return rc;
 }
 
+static int pg_exec(struct store *s, const char *sql, int n, const char *const *params,
+		   long *changes)
+{
+	return exec_params(s, sql, n, params, changes);
+}
+
+static int pg_query(struct store *s, const char *sql, int n, const char *const *params,
+		    int (*row)(void *ctx, int ncol, const char *const *vals), void *ctx)
+{
+	struct conn *c;
+	int rc = conn(s, &c);
+	if (rc)
+		return rc;
+	PGresult *res = run(c, sql, n, params, NULL, &rc);
+	if (!res)
+		return rc;
+	int ncol = PQnfields(res);
+	const char *vals[16];
+	if (ncol > 16)
+		ncol = 16;
+	for (int r = 0; r < PQntuples(res); r++) {
+		for (int i = 0; i < ncol; i++)
+			vals[i] = PQgetisnull(res, r, i) ? NULL : PQgetvalue(res, r, i);
+		if (row(ctx, ncol, vals))
+			break;
+	}
+	PQclear(res);
+	return 0;
+}
+
 static void pg_close(struct store *s)
 {
 	if (!s)
@@ -736,5 +766,7 @@ const struct store_ops store_pg = {
     .user_get = pg_user_get,
     .user_put = pg_user_put,
     .user_count = pg_user_count,
+    .exec = pg_exec,
+    .query = pg_query,
     .data_version = pg_data_version,
 };

@@ -56,4 +56,8 @@ static const char *const pg_migrations[] = {
 	"CREATE INDEX port_group_num ON port (MediaPortGroupObjectId, PortNumInGroup NULLS FIRST,"
 	" (ObjectId COLLATE \"C\") DESC);"
 	"CREATE INDEX portgroup_switch ON portgroup (MediaSwitchObjectId);",
+	/* 2: the audit log (SPEC §6.5) */
+	"CREATE TABLE audit (id BIGSERIAL PRIMARY KEY, time TEXT NOT NULL, username TEXT,"
+	" method TEXT NOT NULL, path TEXT NOT NULL, status BIGINT NOT NULL, object_id TEXT,"
+	" request_id TEXT NOT NULL);",
 };

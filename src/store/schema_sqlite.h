@@ -46,4 +46,8 @@ static const char *const sqlite_migrations[] = {
 	" UNIQUE (MediaPortGroupObjectId, PortNumInGroup));"
 	"CREATE INDEX port_name ON port (DisplayName COLLATE NOCASE, DisplayName, ObjectId);"
 	"CREATE INDEX portgroup_switch ON portgroup (MediaSwitchObjectId);",
+	/* 2: the audit log (SPEC §6.5) */
+	"CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL,"
+	" username TEXT, method TEXT NOT NULL, path TEXT NOT NULL, status INTEGER NOT NULL,"
+	" object_id TEXT, request_id TEXT NOT NULL);",
 };

@@ -443,6 +443,49 @@ static int sq_data_version(struct store *s, long long *v)
 	return rc;
 }
 
+static int sq_exec(struct store *s, const char *sql, int n, const char *const *params,
+		   long *changes)
+{
+	struct conn *c = conn(s);
+	if (!c)
+		return ERR_INTERNAL;
+	sqlite3_stmt *st = prep(c, sql);
+	if (!st)
+		return ERR_INTERNAL;
+	for (int i = 0; i < n; i++)
+		sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_STATIC);
+	int rc = step_done(c, st);
+	if (!rc && changes)
+		*changes = sqlite3_changes(c->db);
+	return rc;
+}
+
+static int sq_query(struct store *s, const char *sql, int n, const char *const *params,
+		    int (*row)(void *ctx, int ncol, const char *const *vals), void *ctx)
+{
+	struct conn *c = conn(s);
+	if (!c)
+		return ERR_INTERNAL;
+	sqlite3_stmt *st = prep(c, sql);
+	if (!st)
+		return ERR_INTERNAL;
+	for (int i = 0; i < n; i++)
+		sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_STATIC);
+	int ncol = sqlite3_column_count(st), src;
+	const char *vals[16];
+	if (ncol > 16)
+		ncol = 16;
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		for (int i = 0; i < ncol; i++)
+			vals[i] = (const char *)sqlite3_column_text(st, i);
+		if (row(ctx, ncol, vals))
+			break;
+	}
+	int rc = src == SQLITE_ROW || src == SQLITE_DONE ? 0 : fail(c->db, src);
+	sqlite3_reset(st);
+	return rc;
+}
+
 static void sq_close(struct store *s)
 {
 	if (!s)
@@ -549,4 +592,6 @@ const struct store_ops store_sqlite = {
 	.user_put = sq_user_put,
 	.user_count = sq_user_count,
 	.data_version = sq_data_version,
+	.exec = sq_exec,
+	.query = sq_query,
 };

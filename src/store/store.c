@@ -2,6 +2,7 @@
 #include "store/store.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "err.h"
@@ -81,4 +82,81 @@ int store_count(const struct store_handle *h, const struct resource *r, int k,
 	struct list_cb cb = {.begin = count_begin, .ctx = n};
 	*n = 0;
 	return h->ops->list(h->s, r, &q, a, &cb);
+}
+
+int store_audit_add(const struct store_handle *h, const struct audit_entry *e, long keep)
+{
+	char status[16], keep_s[24];
+	snprintf(status, sizeof(status), "%d", e->status);
+	snprintf(keep_s, sizeof(keep_s), "%ld", keep);
+	const char *v[] = {e->time, e->user, e->method, e->path, status, e->object_id,
+			   e->request_id};
+	int rc = h->ops->exec(h->s,
+			      "INSERT INTO audit (time, username, method, path, status, object_id,"
+			      " request_id) VALUES ($1, $2, $3, $4, CAST($5 AS INTEGER), $6, $7)",
+			      7, v, NULL);
+	const char *k[] = {keep_s};
+	if (!rc)
+		rc = h->ops->exec(h->s,
+				  "DELETE FROM audit WHERE id <= (SELECT max(id) FROM audit) -"
+				  " CAST($1 AS INTEGER)",
+				  1, k, NULL);
+	return rc;
+}
+
+struct audit_ctx {
+	int (*row)(void *ctx, const struct audit_entry *e);
+	void *ctx;
+};
+
+static int audit_row(void *ctx, int ncol, const char *const *v)
+{
+	struct audit_ctx *ac = ctx;
+	if (ncol < 8)
+		return 1;
+	struct audit_entry e = {.id = atoll(v[0]), .time = v[1], .user = v[2], .method = v[3],
+				.path = v[4], .status = atoi(v[5]), .object_id = v[6],
+				.request_id = v[7]};
+	return ac->row(ac->ctx, &e);
+}
+
+int store_audit_list(const struct store_handle *h, long long since, long limit,
+		     int (*row)(void *ctx, const struct audit_entry *e), void *ctx)
+{
+	char since_s[24], limit_s[24];
+	snprintf(since_s, sizeof(since_s), "%lld", since);
+	snprintf(limit_s, sizeof(limit_s), "%ld", limit);
+	const char *v[] = {since_s, limit_s};
+	struct audit_ctx ac = {row, ctx};
+	return h->ops->query(h->s,
+			     "SELECT id, time, username, method, path, status, object_id, request_id"
+			     " FROM audit WHERE id > CAST($1 AS BIGINT) ORDER BY id"
+			     " LIMIT CAST($2 AS INTEGER)",
+			     2, v, audit_row, &ac);
+}
+
+int store_user_del(const struct store_handle *h, const char *name)
+{
+	long changes = 0;
+	int rc = h->ops->exec(h->s, "DELETE FROM users WHERE name = $1", 1, &name, &changes);
+	return rc ? rc : changes ? 0 : ERR_NOT_FOUND;
+}
+
+struct user_ctx {
+	int (*row)(void *ctx, const char *name, const char *role);
+	void *ctx;
+};
+
+static int user_row(void *ctx, int ncol, const char *const *v)
+{
+	struct user_ctx *uc = ctx;
+	return ncol < 2 ? 1 : uc->row(uc->ctx, v[0], v[1]);
+}
+
+int store_user_list(const struct store_handle *h,
+		    int (*row)(void *ctx, const char *name, const char *role), void *ctx)
+{
+	struct user_ctx uc = {row, ctx};
+	return h->ops->query(h->s, "SELECT name, role FROM users ORDER BY name", 0, NULL,
+			     user_row, &uc);
 }

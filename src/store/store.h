@@ -81,6 +81,14 @@ struct store_ops {
 	/* A number that changes whenever another connection or process commits (SQLite: PRAGMA
 	 * data_version; PostgreSQL: a counter row that every write transaction moves). */
 	int (*data_version)(struct store *s, long long *v);
+	/* Small statements written once for both backends in store.c ($1, $2... placeholders,
+	 * text parameters, NULL for SQL NULL). exec reports the rows changed; query calls row
+	 * once per result row with its columns as text (NULL for SQL NULL); a non-zero return
+	 * from row stops it. */
+	int (*exec)(struct store *s, const char *sql, int n, const char *const *params,
+		    long *changes);
+	int (*query)(struct store *s, const char *sql, int n, const char *const *params,
+		     int (*row)(void *ctx, int ncol, const char *const *vals), void *ctx);
 };
 
 extern const struct store_ops store_sqlite, store_pg;
@@ -94,6 +102,24 @@ struct store_handle {
  * ("postgresql://..." or "postgres://..."). Returns 0 or -1 with err. */
 int store_open(struct store_handle *h, const char *database, const char *synchronous,
 	       bool *created, char *err, size_t errlen);
+
+/* One audit log entry (SPEC §6.5). */
+struct audit_entry {
+	long long id;
+	const char *time; /* 2026-11-27T10:15:02.123Z */
+	const char *user, *method, *path, *object_id, *request_id;
+	int status;
+};
+
+/* Appends e (its id is assigned) and keeps only the newest keep entries. 0 or ERR_*. */
+int store_audit_add(const struct store_handle *h, const struct audit_entry *e, long keep);
+/* Calls row for each entry with id > since, oldest first, at most limit of them. */
+int store_audit_list(const struct store_handle *h, long long since, long limit,
+		     int (*row)(void *ctx, const struct audit_entry *e), void *ctx);
+/* Deletes a user: 0 or ERR_NOT_FOUND. Lists users by name: row(ctx, name, role). */
+int store_user_del(const struct store_handle *h, const char *name);
+int store_user_list(const struct store_handle *h,
+		    int (*row)(void *ctx, const char *name, const char *role), void *ctx);
 
 /* Convenience wrappers over list(). */
 /* Reads object id of r into *o (values from a). 0, ERR_NOT_FOUND or ERR_*. */
