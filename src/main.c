@@ -15,6 +15,7 @@
 #include "http/auth.h"
 #include "http/server.h"
 #include "http/throttle.h"
+#include "store/sql.h"
 #include "http/tls.h"
 #include "util/arena.h"
 #include "version.h"
@@ -205,6 +206,7 @@ out:
 		fprintf(stderr, "cupid: %s\n", *err ? err : "cannot start");
 	if (app.store.ops)
 		app.store.ops->close(app.store.s);
+	sql_select_forget();
 	auth_cache_free(app.auth);
 	throttle_free(app.throttle);
 	free(cert);

@@ -1,6 +1,9 @@
 /* SQL text built from the field tables (shared by the SQLite and PostgreSQL backends). */
 #include "store/sql.h"
 
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/arena.h"
@@ -177,4 +180,68 @@ void sql_update(struct buf *b, const struct resource *r, const struct input *in,
 		buf_puts(b, "ObjectId = ObjectId");
 	buf_puts(b, " WHERE ObjectId = ");
 	ph(b, style, n + 1);
+}
+
+/* The SELECT text of a query shape never changes, so it is built once per shape: a request
+ * then costs a table lookup instead of a few kilobytes of string building. */
+#define SHAPES 256
+
+struct shape {
+	const struct resource *r;
+	int filter, op, sort, style;
+	bool desc, paged, count;
+	char *sql;
+};
+
+static struct shape shapes[SHAPES];
+static pthread_mutex_t shapes_mu = PTHREAD_MUTEX_INITIALIZER;
+
+const char *sql_select_text(const struct resource *r, const struct listq *q, bool count,
+			    int style)
+{
+	struct shape k = {.r = r, .filter = q->filter, .op = q->filter >= 0 ? (int)q->op : 0,
+			  .style = style, .count = count};
+	if (!count) {
+		k.sort = q->sort;
+		k.desc = q->desc;
+		k.paged = q->limit >= 0;
+	}
+	unsigned long h = (unsigned long)(uintptr_t)r / 8;
+	h = h * 31 + (unsigned)(k.filter + 1);
+	h = h * 31 + (unsigned)k.op;
+	h = h * 31 + (unsigned)(k.sort + 1);
+	h = h * 31 + (unsigned)(k.style * 8 + k.desc * 4 + k.paged * 2 + k.count);
+	const char *sql = NULL;
+	pthread_mutex_lock(&shapes_mu);
+	for (unsigned i = 0; i < SHAPES; i++) {
+		struct shape *sh = &shapes[(h + i) % SHAPES];
+		if (!sh->sql) {
+			struct buf b = {0};
+			sql_select(&b, r, q, count, style);
+			if (!b.oom) {
+				k.sql = b.data;
+				*sh = k;
+				sql = sh->sql;
+			}
+			break;
+		}
+		if (sh->r == k.r && sh->filter == k.filter && sh->op == k.op &&
+		    sh->sort == k.sort && sh->style == k.style && sh->desc == k.desc &&
+		    sh->paged == k.paged && sh->count == k.count) {
+			sql = sh->sql;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&shapes_mu);
+	return sql;
+}
+
+void sql_select_forget(void)
+{
+	pthread_mutex_lock(&shapes_mu);
+	for (unsigned i = 0; i < SHAPES; i++) {
+		free(shapes[i].sql);
+		shapes[i].sql = NULL;
+	}
+	pthread_mutex_unlock(&shapes_mu);
 }

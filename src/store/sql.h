@@ -18,6 +18,11 @@ struct buf;
  * SQL_PG. */
 void sql_select(struct buf *b, const struct resource *r, const struct listq *q, bool count,
 		int style);
+/* The same text, built once per query shape and kept until sql_select_forget(); NULL when
+ * out of memory or when every slot is taken (the caller then builds it with sql_select). */
+const char *sql_select_text(const struct resource *r, const struct listq *q, bool count,
+			    int style);
+void sql_select_forget(void);
 /* The filter value to bind: for Q_STARTSWITH a LIKE pattern with % _ \ escaped and a
  * trailing %. Memory from a. */
 const char *sql_filter_value(const struct listq *q, struct arena *a);

@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,10 @@ struct conn {
 	struct store *s;
 	sqlite3 *db;
 	struct stmt_slot cache[NSTMT];
+	struct {
+		const char *sql; /* a text from sql_select_text, compared by address */
+		sqlite3_stmt *st;
+	} shaped[NSTMT];
 	struct conn *next;
 };
 
@@ -128,6 +133,7 @@ static sqlite3_stmt *prep(struct conn *c, const char *sql)
 		}
 	}
 	/* The cache is full of distinct statements: start it over. */
+	memset(c->shaped, 0, sizeof(c->shaped));
 	for (unsigned i = 0; i < NSTMT; i++) {
 		sqlite3_finalize(c->cache[i].st);
 		free(c->cache[i].sql);
@@ -135,6 +141,31 @@ static sqlite3_stmt *prep(struct conn *c, const char *sql)
 		c->cache[i].st = NULL;
 	}
 	return prep(c, sql);
+}
+
+/* The statement of a listing query: its text comes from the shape cache, and the statement
+ * is found by the text's address, so a request neither builds nor hashes SQL. */
+static sqlite3_stmt *prep_select(struct conn *c, struct buf *b, const struct resource *r,
+				 const struct listq *q, bool count)
+{
+	const char *sql = sql_select_text(r, q, count, SQL_SQLITE);
+	if (!sql) { /* no room in the shape cache: build it here */
+		b->len = 0;
+		sql_select(b, r, q, count, SQL_SQLITE);
+		return b->oom ? NULL : prep(c, b->data);
+	}
+	unsigned k = (unsigned)(((uintptr_t)sql >> 4) % NSTMT);
+	if (c->shaped[k].sql == sql) {
+		sqlite3_reset(c->shaped[k].st);
+		sqlite3_clear_bindings(c->shaped[k].st);
+		return c->shaped[k].st;
+	}
+	sqlite3_stmt *st = prep(c, sql);
+	if (st) {
+		c->shaped[k].sql = sql;
+		c->shaped[k].st = st;
+	}
+	return st;
 }
 
 static void bind_value(sqlite3_stmt *st, int i, const struct field *f, const char *v)
@@ -201,8 +232,7 @@ static int sq_list(struct store *s, const struct resource *r, const struct listq
 	long n = q->limit >= 0 ? q->limit : LONG_MAX;
 	rc = ERR_INTERNAL;
 	if (!q->rows_only) {
-		sql_select(&sql, r, q, true, SQL_SQLITE);
-		if (!(st = prep(c, sql.data)))
+		if (!(st = prep_select(c, &sql, r, q, true)))
 			goto out;
 		if (ff)
 			bind_filter(st, q, ff, fv);
@@ -224,9 +254,7 @@ static int sq_list(struct store *s, const struct resource *r, const struct listq
 		}
 	}
 	if (n > 0) {
-		sql.len = 0;
-		sql_select(&sql, r, q, false, SQL_SQLITE);
-		if (!(st = prep(c, sql.data)))
+		if (!(st = prep_select(c, &sql, r, q, false)))
 			goto out;
 		if (ff)
 			bind_filter(st, q, ff, fv);
