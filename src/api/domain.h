@@ -25,13 +25,27 @@ struct domain_ctx {
 
 /* Each returns 0, or an ERR_* with d->err set. in holds validated values; b is the raw body
  * (for fields that name other objects, such as VmsServerName). */
-int phonesystem_create(struct domain_ctx *d, struct input *in);
-int portgroup_create(struct domain_ctx *d, struct input *in);
+int phonesystem_create(struct domain_ctx *d, struct input *in, const struct body *b);
+int portgroup_create(struct domain_ctx *d, struct input *in, const struct body *b);
 int ports_create(struct domain_ctx *d, struct input *in, const struct body *b);
+/* The PUT rules of each resource: id exists (ERR_NOT_FOUND otherwise); in holds the validated
+ * W and U fields. */
+int phonesystem_update(struct domain_ctx *d, const char *id, struct input *in,
+		       const struct body *b);
+int portgroup_update(struct domain_ctx *d, const char *id, struct input *in,
+		     const struct body *b);
+int ports_update(struct domain_ctx *d, const char *id, struct input *in, const struct body *b);
 /* The licence count: license.voice_ports, or 250 per VMS server when that is 0. */
 int domain_license(struct domain_ctx *d, long *license);
 /* Runs fn inside one write transaction: commit on 0, roll back otherwise. */
 int domain_tx(struct app *app, int (*fn)(struct domain_ctx *d, void *arg), struct domain_ctx *d,
 	      void *arg);
-/* DELETE /vmrest/<resource>/{id}: 204, or 404 when there is no such object. */
+/* POST of a collection of r: body, formats, create in one transaction, 201 with the URI. */
+int domain_post(struct req *rq, struct resp *rs, const struct resource *r,
+		int (*create)(struct domain_ctx *d, struct input *in, const struct body *b));
+/* PUT of an object of r: 404 first, then body, formats, update in one transaction, 204. */
+int domain_put(struct req *rq, struct resp *rs, const struct resource *r,
+	       int (*update)(struct domain_ctx *d, const char *id, struct input *in,
+			     const struct body *b));
+/* DELETE of an object of r: 204, or 404 when there is no such object. */
 int domain_delete(struct req *rq, struct resp *rs, const struct resource *r);

@@ -113,21 +113,9 @@ struct section {
 	int (*create)(struct domain_ctx *d, struct input *in, const struct body *b);
 };
 
-static int create_ps(struct domain_ctx *d, struct input *in, const struct body *b)
-{
-	(void)b;
-	return phonesystem_create(d, in);
-}
-
-static int create_pg(struct domain_ctx *d, struct input *in, const struct body *b)
-{
-	(void)b;
-	return portgroup_create(d, in);
-}
-
 static const struct section sections[] = {
-	{"phonesystems", &res_phonesystem, create_ps},
-	{"portgroups", &res_portgroup, create_pg},
+	{"phonesystems", &res_phonesystem, phonesystem_create},
+	{"portgroups", &res_portgroup, portgroup_create},
 	{"ports", &res_port, ports_create},
 };
 

@@ -38,8 +38,9 @@ static int single_default(struct domain_ctx *d, const struct input *in, const ch
 					  F("DefaultTRaPSwitch"), "0", id);
 }
 
-int phonesystem_create(struct domain_ctx *d, struct input *in)
+int phonesystem_create(struct domain_ctx *d, struct input *in, const struct body *b)
 {
+	(void)b;
 	const struct store_handle *st = &d->app->store;
 	char err[256];
 	int rc = model_required(&res_phonesystem, in, err, sizeof(err));
@@ -67,64 +68,25 @@ int phonesystem_create(struct domain_ctx *d, struct input *in)
 	return 0;
 }
 
-static int post_tx(struct domain_ctx *d, void *arg)
+int phonesystem_update(struct domain_ctx *d, const char *id, struct input *in,
+		       const struct body *b)
 {
-	return phonesystem_create(d, arg);
+	(void)b;
+	const char *name = in->v[F("DisplayName")];
+	int rc = 0;
+	if ((name && (rc = unique_name(d, name, id))) || (rc = single_default(d, in, id)))
+		return rc;
+	return d->app->store.ops->update(d->app->store.s, &res_phonesystem, id, in);
 }
 
 HANDLER(phonesystems_post)
 {
-	struct body b;
-	struct input in;
-	struct domain_ctx d = DOMAIN_CTX(rq, 201);
-	if (api_body(rq, rs, res_phonesystem.elem, &b))
-		return rs->status;
-	int rc = model_parse(&res_phonesystem, &b, MODE_POST, rq->a, &in, d.err, sizeof(d.err));
-	if (!rc)
-		rc = domain_tx(rq->app, post_tx, &d, &in);
-	if (rc)
-		return api_error(rq, rs, rc, "%s", d.err);
-	rs->object_id = d.id;
-	return api_created(rq, rs, arena_printf(rq->a, "%s/%s", res_phonesystem.path, d.id));
-}
-
-struct put_arg {
-	const char *id;
-	struct input *in;
-};
-
-static int put_tx(struct domain_ctx *d, void *arg)
-{
-	struct put_arg *p = arg;
-	const struct store_handle *st = &d->app->store;
-	const char *name = p->in->v[F("DisplayName")];
-	int rc = 0;
-	if ((name && (rc = unique_name(d, name, p->id))) || (rc = single_default(d, p->in, p->id)))
-		return rc;
-	rc = st->ops->update(st->s, &res_phonesystem, p->id, p->in);
-	if (rc == ERR_NOT_FOUND)
-		snprintf(d->err, sizeof(d->err), "no phonesystem has ObjectId %s", p->id);
-	return rc;
+	return domain_post(rq, rs, &res_phonesystem, phonesystem_create);
 }
 
 HANDLER(phonesystems_put)
 {
-	struct body b;
-	struct input in;
-	struct obj o;
-	struct domain_ctx d = DOMAIN_CTX(rq, 204);
-	int rc = store_get(&rq->app->store, &res_phonesystem, rq->id, rq->a, &o);
-	if (rc)
-		return api_error(rq, rs, rc, "no phonesystem has ObjectId %s", rq->id);
-	if (api_body(rq, rs, res_phonesystem.elem, &b))
-		return rs->status;
-	rc = model_parse(&res_phonesystem, &b, MODE_PUT, rq->a, &in, d.err, sizeof(d.err));
-	if (!rc)
-		rc = domain_tx(rq->app, put_tx, &d, &(struct put_arg){rq->id, &in});
-	if (rc)
-		return api_error(rq, rs, rc, "%s", d.err);
-	rs->object_id = rq->id;
-	return rs->status = 204;
+	return domain_put(rq, rs, &res_phonesystem, phonesystem_update);
 }
 
 HANDLER(phonesystems_delete)

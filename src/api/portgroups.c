@@ -77,8 +77,9 @@ static int template_lookup(struct domain_ctx *d, const char *tid, const char *ty
 	return store_first(&d->app->store, &res_template, &q, d->a, t);
 }
 
-int portgroup_create(struct domain_ctx *d, struct input *in)
+int portgroup_create(struct domain_ctx *d, struct input *in, const struct body *b)
 {
+	(void)b;
 	const struct store_handle *st = &d->app->store;
 	struct obj ps, t;
 	int rc = model_required(&res_portgroup, in, d->err, sizeof(d->err));
@@ -170,43 +171,16 @@ int portgroup_create(struct domain_ctx *d, struct input *in)
 	return 0;
 }
 
-static int post_tx(struct domain_ctx *d, void *arg)
+int portgroup_update(struct domain_ctx *d, const char *id, struct input *in,
+		     const struct body *b)
 {
-	return portgroup_create(d, arg);
-}
-
-HANDLER(portgroups_post)
-{
-	struct body b;
-	struct input in;
-	struct domain_ctx d = DOMAIN_CTX(rq, 201);
-	if (api_body(rq, rs, res_portgroup.elem, &b))
-		return rs->status;
-	int rc = model_parse(&res_portgroup, &b, MODE_POST, rq->a, &in, d.err, sizeof(d.err));
-	if (!rc)
-		rc = domain_tx(rq->app, post_tx, &d, &in);
-	if (rc)
-		return api_error(rq, rs, rc, "%s", d.err);
-	rs->object_id = d.id;
-	return api_created(rq, rs, arena_printf(rq->a, "%s/%s", res_portgroup.path, d.id));
-}
-
-struct put_arg {
-	const char *id;
-	struct input *in;
-};
-
-static int put_tx(struct domain_ctx *d, void *arg)
-{
-	struct put_arg *p = arg;
+	(void)b;
 	const struct store_handle *st = &d->app->store;
 	struct obj g;
-	int rc = store_get(st, &res_portgroup, p->id, d->a, &g);
-	if (rc == ERR_NOT_FOUND)
-		snprintf(d->err, sizeof(d->err), "no portgroup has ObjectId %s", p->id);
+	int rc = store_get(st, &res_portgroup, id, d->a, &g);
 	if (rc)
 		return rc;
-	const char **prefix = &p->in->v[F("SkinnyDevicePrefix")];
+	const char **prefix = &in->v[F("SkinnyDevicePrefix")];
 	if (*prefix && !**prefix) {
 		if (model_long(g.v[F("TelephonyIntegrationMethodEnum")]) == SCCP) {
 			snprintf(d->err, sizeof(d->err), "SkinnyDevicePrefix: SCCP port groups need"
@@ -215,30 +189,20 @@ static int put_tx(struct domain_ctx *d, void *arg)
 		}
 		*prefix = model_null;
 	}
-	const char *name = p->in->v[F("DisplayName")];
-	if (name && (rc = unique_name(d, g.v[F("MediaSwitchObjectId")], name, p->id)))
+	const char *name = in->v[F("DisplayName")];
+	if (name && (rc = unique_name(d, g.v[F("MediaSwitchObjectId")], name, id)))
 		return rc;
-	return st->ops->update(st->s, &res_portgroup, p->id, p->in);
+	return st->ops->update(st->s, &res_portgroup, id, in);
+}
+
+HANDLER(portgroups_post)
+{
+	return domain_post(rq, rs, &res_portgroup, portgroup_create);
 }
 
 HANDLER(portgroups_put)
 {
-	struct body b;
-	struct input in;
-	struct obj o;
-	struct domain_ctx d = DOMAIN_CTX(rq, 204);
-	int rc = store_get(&rq->app->store, &res_portgroup, rq->id, rq->a, &o);
-	if (rc)
-		return api_error(rq, rs, rc, "no portgroup has ObjectId %s", rq->id);
-	if (api_body(rq, rs, res_portgroup.elem, &b))
-		return rs->status;
-	rc = model_parse(&res_portgroup, &b, MODE_PUT, rq->a, &in, d.err, sizeof(d.err));
-	if (!rc)
-		rc = domain_tx(rq->app, put_tx, &d, &(struct put_arg){rq->id, &in});
-	if (rc)
-		return api_error(rq, rs, rc, "%s", d.err);
-	rs->object_id = rq->id;
-	return rs->status = 204;
+	return domain_put(rq, rs, &res_portgroup, portgroup_update);
 }
 
 HANDLER(portgroups_delete)

@@ -178,137 +178,36 @@ int ports_create(struct domain_ctx *d, struct input *in, const struct body *b)
 	return 0;
 }
 
-int domain_tx(struct app *app, int (*fn)(struct domain_ctx *d, void *arg), struct domain_ctx *d,
-	      void *arg)
+int ports_update(struct domain_ctx *d, const char *id, struct input *in, const struct body *b)
 {
-	const struct store_handle *st = &app->store;
-	int rc = st->ops->begin(st->s, true);
-	if (rc) {
-		snprintf(d->err, sizeof(d->err), "the database is busy");
-		return rc;
-	}
-	rc = fn(d, arg);
-	/* A write that succeeds is audited in its own transaction (SPEC §6.5). */
-	if (!rc && d->rq)
-		rc = api_audit(d->rq, d->status, d->id ? d->id : d->rq->id);
-	if (!rc && (rc = st->ops->commit(st->s)))
-		snprintf(d->err, sizeof(d->err), "the database is busy");
-	if (rc)
-		st->ops->rollback(st->s);
-	else if (d->rq)
-		d->rq->audited = true;
-	return rc;
-}
-
-/* Answers a failed write: the message the rules wrote, or a generic one. */
-static int fail(struct req *rq, struct resp *rs, struct domain_ctx *d, int rc)
-{
-	return api_error(rq, rs, rc, "%s", *d->err ? d->err : "the request failed");
-}
-
-struct post_arg {
-	struct input *in;
-	const struct body *b;
-};
-
-static int post_tx(struct domain_ctx *d, void *arg)
-{
-	struct post_arg *p = arg;
-	return ports_create(d, p->in, p->b);
-}
-
-HANDLER(ports_post)
-{
-	struct body b;
-	struct input in;
-	struct domain_ctx d = DOMAIN_CTX(rq, 201);
-	if (api_body(rq, rs, res_port.elem, &b))
-		return rs->status;
-	int rc = model_parse(&res_port, &b, MODE_POST, rq->a, &in, d.err, sizeof(d.err));
-	if (!rc)
-		rc = domain_tx(rq->app, post_tx, &d, &(struct post_arg){&in, &b});
-	if (rc)
-		return fail(rq, rs, &d, rc);
-	rs->object_id = d.id;
-	return api_created(rq, rs, arena_printf(rq->a, "%s/%s", res_port.path, d.id));
-}
-
-struct put_arg {
-	const char *id;
-	struct input *in;
-	const struct body *b;
-};
-
-static int put_tx(struct domain_ctx *d, void *arg)
-{
-	struct put_arg *p = arg;
 	const struct store_handle *st = &d->app->store;
 	struct obj port;
-	int rc = store_get(st, &res_port, p->id, d->a, &port);
-	if (rc == ERR_NOT_FOUND)
-		snprintf(d->err, sizeof(d->err), "no port has ObjectId %s", p->id);
+	int rc = store_get(st, &res_port, id, d->a, &port);
 	if (rc)
 		return rc;
 	/* The VMS-server move rule: an empty value of either field is ignored. */
-	const char *vms_id = p->in->v[F("VmsServerObjectId")], *vms = NULL;
+	const char *vms_id = in->v[F("VmsServerObjectId")], *vms = NULL;
 	if (model_long(port.v[F("TelephonyIntegrationMethodEnum")]) == 3) {
 		if (vms_id && *vms_id) {
 			snprintf(d->err, sizeof(d->err), "VmsServerObjectId: PIMG/TIMG ports have"
 							 " no VMS server");
 			return ERR_INVALID;
 		}
-	} else if ((rc = vms_resolve(d, vms_id, model_raw(p->b, "VmsServerName"), &vms))) {
+	} else if ((rc = vms_resolve(d, vms_id, model_raw(b, "VmsServerName"), &vms))) {
 		return rc;
 	}
-	p->in->v[F("VmsServerObjectId")] = vms;
-	rc = st->ops->update(st->s, &res_port, p->id, p->in);
-	if (rc == ERR_NOT_FOUND)
-		snprintf(d->err, sizeof(d->err), "no port has ObjectId %s", p->id);
-	return rc;
+	in->v[F("VmsServerObjectId")] = vms;
+	return st->ops->update(st->s, &res_port, id, in);
+}
+
+HANDLER(ports_post)
+{
+	return domain_post(rq, rs, &res_port, ports_create);
 }
 
 HANDLER(ports_put)
 {
-	struct body b;
-	struct input in;
-	struct obj o;
-	struct domain_ctx d = DOMAIN_CTX(rq, 204);
-	int rc = store_get(&rq->app->store, &res_port, rq->id, rq->a, &o);
-	if (rc == ERR_NOT_FOUND)
-		return api_error(rq, rs, rc, "no port has ObjectId %s", rq->id);
-	if (rc)
-		return api_error(rq, rs, rc, "cannot read port %s", rq->id);
-	if (api_body(rq, rs, res_port.elem, &b))
-		return rs->status;
-	rc = model_parse(&res_port, &b, MODE_PUT, rq->a, &in, d.err, sizeof(d.err));
-	if (!rc)
-		rc = domain_tx(rq->app, put_tx, &d, &(struct put_arg){rq->id, &in, &b});
-	if (rc)
-		return fail(rq, rs, &d, rc);
-	rs->object_id = rq->id;
-	return rs->status = 204;
-}
-
-static int delete_tx(struct domain_ctx *d, void *arg)
-{
-	const struct resource *r = ((const struct resource **)arg)[0];
-	const char *id = ((const char **)arg)[1];
-	int rc = d->app->store.ops->del(d->app->store.s, r, id);
-	if (rc == ERR_NOT_FOUND)
-		snprintf(d->err, sizeof(d->err), "no %s has ObjectId %s", r->name, id);
-	return rc;
-}
-
-/* DELETE of any object: one transaction, cascading through the schema's foreign keys. */
-int domain_delete(struct req *rq, struct resp *rs, const struct resource *r)
-{
-	struct domain_ctx d = DOMAIN_CTX(rq, 204);
-	const void *arg[2] = {r, rq->id};
-	int rc = domain_tx(rq->app, delete_tx, &d, arg);
-	if (rc)
-		return fail(rq, rs, &d, rc);
-	rs->object_id = rq->id;
-	return rs->status = 204;
+	return domain_put(rq, rs, &res_port, ports_update);
 }
 
 HANDLER(ports_delete)
