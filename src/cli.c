@@ -195,7 +195,7 @@ static int set_password(struct app *app, const char *key, const char *role)
 		     ? 1
 		     : 0;
 	explicit_bzero(pw, sizeof(pw));
-	if (!rc && app->store.ops->user_put(app->store.s, key, role, hash)) {
+	if (!rc && store_user_put(&app->store, key, role, hash)) {
 		fprintf(stderr, "cupid: cannot store user %s\n", key);
 		rc = 1;
 	}
@@ -212,7 +212,7 @@ int cli_user(struct app *app, int n, char **args)
 		return store_user_list(st, print_user, stdout) ? 1 : 0;
 	if (n < 2 || user_key(args[1], key))
 		goto usage;
-	int missing = st->ops->user_get(st->s, key, &u); /* 0 when the user exists */
+	int missing = store_user_get(st, key, &u); /* 0 when the user exists */
 	if (missing && missing != ERR_NOT_FOUND) {
 		fprintf(stderr, "cupid: cannot read the users\n");
 		return 1;

@@ -51,10 +51,10 @@ static int vms_from_conf(struct domain_ctx *d, struct input *out, int *n)
 		if (!*id) {
 			char meta[80], saved[80];
 			snprintf(meta, sizeof(meta), "vms.%d.object_id", k);
-			int rc = st->ops->meta_get(st->s, meta, saved, sizeof(saved));
+			int rc = store_meta_get(st, meta, saved, sizeof(saved));
 			if (rc == ERR_NOT_FOUND) {
 				id = api_guid(d->a);
-				rc = st->ops->meta_set(st->s, meta, id);
+				rc = store_meta_set(st, meta, id);
 			} else if (!rc) {
 				id = arena_strdup(d->a, saved);
 			}

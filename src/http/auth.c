@@ -127,7 +127,7 @@ static int verify(struct req *rq, const char *hdr, char *user, enum role *role)
 		return ERR_AUTH;
 	struct user_rec u;
 	struct store_handle *st = &rq->app->store;
-	int rc = st->ops->user_get(st->s, user, &u);
+	int rc = store_user_get(st, user, &u);
 	if (rc && rc != ERR_NOT_FOUND)
 		return rc; /* an unreachable database is not a wrong password (SPEC §4.1: 503) */
 	bool known = rc == 0;
@@ -195,7 +195,7 @@ static int put_user(struct store_handle *st, const char *name, const char *role,
 		lower[i] = (char)tolower((unsigned char)name[i]);
 	if (passwd_hash(password, strlen(password), hash))
 		return -1;
-	return st->ops->user_put(st->s, lower, role, hash);
+	return store_user_put(st, lower, role, hash);
 }
 
 int auth_init_users(struct app *app, const struct conf *conf, char *err, size_t errlen)
@@ -207,7 +207,7 @@ int auth_init_users(struct app *app, const struct conf *conf, char *err, size_t 
 			      conf->users[i].password);
 	long n = 0;
 	if (!rc)
-		rc = st->ops->user_count(st->s, &n);
+		rc = store_user_count(st, &n);
 	char generated[21] = "";
 	if (!rc && n == 0) {
 		const char *pw = conf_str(conf, "admin_password");

@@ -562,43 +562,6 @@ static int query_row(struct store *s, const char *sql, const char *p1, char *out
 	return rc;
 }
 
-static int pg_meta_get(struct store *s, const char *key, char *out, size_t outlen)
-{
-	return query_row(s, "SELECT value FROM meta WHERE key = $1", key, out, outlen, NULL, 0);
-}
-
-static int pg_meta_set(struct store *s, const char *key, const char *value)
-{
-	const char *v[] = {key, value};
-	return exec_params(s,
-			   "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO"
-			   " UPDATE SET value = excluded.value",
-			   2, v, NULL);
-}
-
-static int pg_user_get(struct store *s, const char *name, struct user_rec *u)
-{
-	return query_row(s, "SELECT role, hash FROM users WHERE name = $1", name, u->role,
-			 sizeof(u->role), u->hash, sizeof(u->hash));
-}
-
-static int pg_user_put(struct store *s, const char *name, const char *role, const char *hash)
-{
-	const char *v[] = {name, role, hash};
-	return exec_params(s,
-			   "INSERT INTO users (name, role, hash) VALUES ($1, $2, $3) ON CONFLICT"
-			   " (name) DO UPDATE SET role = excluded.role, hash = excluded.hash",
-			   3, v, NULL);
-}
-
-static int pg_user_count(struct store *s, long *n)
-{
-	char out[32];
-	int rc = query_row(s, "SELECT count(*) FROM users", NULL, out, sizeof(out), NULL, 0);
-	*n = rc ? 0 : atol(out);
-	return rc;
-}
-
 static int pg_data_version(struct store *s, long long *v)
 {
 	char out[32];
@@ -761,11 +724,6 @@ const struct store_ops store_pg = {
     .set_all = pg_set_all,
     .del = pg_del,
     .del_all = pg_del_all,
-    .meta_get = pg_meta_get,
-    .meta_set = pg_meta_set,
-    .user_get = pg_user_get,
-    .user_put = pg_user_put,
-    .user_count = pg_user_count,
     .exec = pg_exec,
     .query = pg_query,
     .data_version = pg_data_version,

@@ -414,55 +414,6 @@ static int query_row(struct store *s, const char *sql, const char *p1, char *out
 	return rc;
 }
 
-static int run_text(struct store *s, const char *sql, const char *p1, const char *p2,
-		    const char *p3)
-{
-	struct conn *c = conn(s);
-	if (!c)
-		return ERR_INTERNAL;
-	sqlite3_stmt *st = prep(c, sql);
-	if (!st)
-		return ERR_INTERNAL;
-	const char *p[] = {p1, p2, p3};
-	for (int i = 0; i < 3; i++)
-		if (p[i])
-			sqlite3_bind_text(st, i + 1, p[i], -1, SQLITE_STATIC);
-	return step_done(c, st);
-}
-
-static int sq_meta_get(struct store *s, const char *key, char *out, size_t outlen)
-{
-	return query_row(s, "SELECT value FROM meta WHERE key = ?1", key, out, outlen, NULL, 0);
-}
-
-static int sq_meta_set(struct store *s, const char *key, const char *value)
-{
-	return run_text(s, "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO"
-			   " UPDATE SET value = excluded.value",
-			key, value, NULL);
-}
-
-static int sq_user_get(struct store *s, const char *name, struct user_rec *u)
-{
-	return query_row(s, "SELECT role, hash FROM users WHERE name = ?1", name, u->role,
-			 sizeof(u->role), u->hash, sizeof(u->hash));
-}
-
-static int sq_user_put(struct store *s, const char *name, const char *role, const char *hash)
-{
-	return run_text(s, "INSERT INTO users (name, role, hash) VALUES (?1, ?2, ?3) ON CONFLICT"
-			   " (name) DO UPDATE SET role = excluded.role, hash = excluded.hash",
-			name, role, hash);
-}
-
-static int sq_user_count(struct store *s, long *n)
-{
-	char out[32];
-	int rc = query_row(s, "SELECT count(*) FROM users", NULL, out, sizeof(out), NULL, 0);
-	*n = rc ? 0 : atol(out);
-	return rc;
-}
-
 static int sq_data_version(struct store *s, long long *v)
 {
 	char out[32];
@@ -614,11 +565,6 @@ const struct store_ops store_sqlite = {
 	.set_all = sq_set_all,
 	.del = sq_del,
 	.del_all = sq_del_all,
-	.meta_get = sq_meta_get,
-	.meta_set = sq_meta_set,
-	.user_get = sq_user_get,
-	.user_put = sq_user_put,
-	.user_count = sq_user_count,
 	.data_version = sq_data_version,
 	.exec = sq_exec,
 	.query = sq_query,

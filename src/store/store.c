@@ -160,3 +160,67 @@ int store_user_list(const struct store_handle *h,
 	return h->ops->query(h->s, "SELECT name, role FROM users ORDER BY name", 0, NULL,
 			     user_row, &uc);
 }
+
+/* Copies the first row's columns into the caller's buffers. */
+struct copy_ctx {
+	char *out[2];
+	size_t n[2];
+	bool found;
+};
+
+static int copy_row(void *ctx, int ncol, const char *const *v)
+{
+	struct copy_ctx *cc = ctx;
+	for (int i = 0; i < 2 && i < ncol; i++)
+		if (cc->out[i])
+			snprintf(cc->out[i], cc->n[i], "%s", v[i] ? v[i] : "");
+	cc->found = true;
+	return 1;
+}
+
+static int one_row(const struct store_handle *h, const char *sql, const char *p1,
+		   struct copy_ctx *cc)
+{
+	int rc = h->ops->query(h->s, sql, p1 ? 1 : 0, &p1, copy_row, cc);
+	return rc ? rc : cc->found ? 0 : ERR_NOT_FOUND;
+}
+
+int store_meta_get(const struct store_handle *h, const char *key, char *out, size_t outlen)
+{
+	struct copy_ctx cc = {.out = {out}, .n = {outlen}};
+	return one_row(h, "SELECT value FROM meta WHERE key = $1", key, &cc);
+}
+
+int store_meta_set(const struct store_handle *h, const char *key, const char *value)
+{
+	const char *v[] = {key, value};
+	return h->ops->exec(h->s,
+			    "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO"
+			    " UPDATE SET value = excluded.value",
+			    2, v, NULL);
+}
+
+int store_user_get(const struct store_handle *h, const char *name, struct user_rec *u)
+{
+	struct copy_ctx cc = {.out = {u->role, u->hash}, .n = {sizeof(u->role), sizeof(u->hash)}};
+	return one_row(h, "SELECT role, hash FROM users WHERE name = $1", name, &cc);
+}
+
+int store_user_put(const struct store_handle *h, const char *name, const char *role,
+		   const char *hash)
+{
+	const char *v[] = {name, role, hash};
+	return h->ops->exec(h->s,
+			    "INSERT INTO users (name, role, hash) VALUES ($1, $2, $3) ON CONFLICT"
+			    " (name) DO UPDATE SET role = excluded.role, hash = excluded.hash",
+			    3, v, NULL);
+}
+
+int store_user_count(const struct store_handle *h, long *n)
+{
+	char out[32] = "0";
+	struct copy_ctx cc = {.out = {out}, .n = {sizeof(out)}};
+	int rc = one_row(h, "SELECT count(*) FROM users", NULL, &cc);
+	*n = rc ? 0 : atol(out);
+	return rc;
+}

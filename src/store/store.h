@@ -71,13 +71,6 @@ struct store_ops {
 	int (*del)(struct store *s, const struct resource *r, const char *id);
 	/* Deletes every row of r's table (cascading). */
 	int (*del_all)(struct store *s, const struct resource *r);
-	/* Small key/value table for the life of the database. get: 0, ERR_NOT_FOUND. */
-	int (*meta_get)(struct store *s, const char *key, char *out, size_t outlen);
-	int (*meta_set)(struct store *s, const char *key, const char *value);
-	/* Users, by lower-cased name. */
-	int (*user_get)(struct store *s, const char *name, struct user_rec *u);
-	int (*user_put)(struct store *s, const char *name, const char *role, const char *hash);
-	int (*user_count)(struct store *s, long *n);
 	/* A number that changes whenever another connection or process commits (SQLite: PRAGMA
 	 * data_version; PostgreSQL: a counter row that every write transaction moves). */
 	int (*data_version)(struct store *s, long long *v);
@@ -116,6 +109,14 @@ int store_audit_add(const struct store_handle *h, const struct audit_entry *e, l
 /* Calls row for each entry with id > since, oldest first, at most limit of them. */
 int store_audit_list(const struct store_handle *h, long long since, long limit,
 		     int (*row)(void *ctx, const struct audit_entry *e), void *ctx);
+/* A small key/value table for the life of the database. get: 0 or ERR_NOT_FOUND. */
+int store_meta_get(const struct store_handle *h, const char *key, char *out, size_t outlen);
+int store_meta_set(const struct store_handle *h, const char *key, const char *value);
+/* Users, by lower-cased name. get: 0 or ERR_NOT_FOUND. */
+int store_user_get(const struct store_handle *h, const char *name, struct user_rec *u);
+int store_user_put(const struct store_handle *h, const char *name, const char *role,
+		   const char *hash);
+int store_user_count(const struct store_handle *h, long *n);
 /* Deletes a user: 0 or ERR_NOT_FOUND. Lists users by name: row(ctx, name, role). */
 int store_user_del(const struct store_handle *h, const char *name);
 int store_user_list(const struct store_handle *h,
