@@ -61,7 +61,7 @@ static const char *const pg_migrations[] = {
 	" method TEXT NOT NULL, path TEXT NOT NULL, status BIGINT NOT NULL, object_id TEXT,"
 	" request_id TEXT NOT NULL);",
 	/* 3: the ports of one group in the default order, without sorting the whole group */
-	"CREATE INDEX port_group_name ON port (MediaPortGroupObjectId,"
-	" lower(DisplayName COLLATE \"C\") NULLS FIRST, (DisplayName COLLATE \"C\") NULLS FIRST,"
-	" (ObjectId COLLATE \"C\"));",
+	("CREATE INDEX port_group_name ON port (MediaPortGroupObjectId,"
+	 " lower(DisplayName COLLATE \"C\") NULLS FIRST, (DisplayName COLLATE \"C\") NULLS FIRST,"
+	 " (ObjectId COLLATE \"C\"));"),
 };

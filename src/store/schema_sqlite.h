@@ -51,6 +51,6 @@ static const char *const sqlite_migrations[] = {
 	" username TEXT, method TEXT NOT NULL, path TEXT NOT NULL, status INTEGER NOT NULL,"
 	" object_id TEXT, request_id TEXT NOT NULL);",
 	/* 3: the ports of one group in the default order, without sorting the whole group */
-	"CREATE INDEX port_group_name ON port (MediaPortGroupObjectId, DisplayName COLLATE NOCASE,"
-	" DisplayName, ObjectId);",
+	("CREATE INDEX port_group_name ON port (MediaPortGroupObjectId, DisplayName COLLATE NOCASE,"
+	 " DisplayName, ObjectId);"),
 };
