@@ -14,46 +14,19 @@ for tool in wrk curl; do
 	command -v "$tool" >/dev/null || { echo "quick.sh: $tool is missing (bash scripts/deps.sh)" >&2; exit 1; }
 done
 
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 tmp=$(mktemp -d)
 pids=()
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-	for p in "${pids[@]}"; do
-		for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$p" 2>/dev/null || true
-		wait "$p" 2>/dev/null || true
-	done
-	rm -rf "$tmp"
-}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-fail() {
-	echo "quick.sh: FAIL: $*" >&2
-	exit 1
-}
 
 echo "== building cupid and hello with -O2 into $BUILD"
 env -u CFLAGS -u LDFLAGS -u SAN make -s -j2 BUILD="$BUILD" OPT=-O2 "$BUILD/cupid" "$BUILD/bench/hello"
 
-# Servers on core 0, wrk on core 1, when the machine has both and allows it.
-srv=() cli=() pinning="not pinned (fewer than 2 cores or no taskset)"
-if [ "$(nproc)" -ge 2 ] && taskset -c 1 true 2>/dev/null; then
-	srv=(taskset -c 0) cli=(taskset -c 1) pinning="servers on core 0, wrk on core 1"
-fi
+set_pinning
 
-# Waits for "NAME: listening on SCHEME://..." lines in $1 while process $2 lives; prints URL.
-listen_url() {
-	local out=$1 pid=$2 scheme=$3 url=""
-	for _ in $(seq 100); do
-		url=$(grep -o "listening on $scheme://[^ ]*" "$out" | awk '{print $3}' || true)
-		[ -n "$url" ] && { echo "$url"; return 0; }
-		kill -0 "$pid" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
 
 data="$tmp/data"
 mkdir -p "$data"
@@ -122,14 +95,6 @@ echo "== wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'): $THREADS thread, $CONN
 	"$WARM warm-up then $DUR measured, --latency; $pinning"
 echo "== GET $path ($(wc -c <"$tmp/port.body") bytes XML); cupid with Basic auth; hello with the same bytes"
 
-# Converts a wrk duration (850.00us, 1.23ms, 1.02s, 2.00m) to milliseconds.
-to_ms() {
-	awk -v v="$1" 'BEGIN {
-		n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
-		f = (u == "us") ? 0.001 : (u == "ms") ? 1 : (u == "s") ? 1000 : (u == "m") ? 60000 : -1
-		if (f < 0) { print "?"; exit 1 }
-		printf "%.3f", n * f }'
-}
 
 # Runs wrk once; fails on socket errors, error statuses, no requests, or a dead server.
 run_wrk() {

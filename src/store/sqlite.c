@@ -422,17 +422,24 @@ static int sq_data_version(struct store *s, long long *v)
 	return rc;
 }
 
+/* The statement for sql with text parameters 1..n bound (NULL binds SQL NULL). */
+static sqlite3_stmt *prep_texts(struct conn *c, const char *sql, int n, const char *const *params)
+{
+	sqlite3_stmt *st = prep(c, sql);
+	for (int i = 0; st && i < n; i++)
+		sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_STATIC);
+	return st;
+}
+
 static int sq_exec(struct store *s, const char *sql, int n, const char *const *params,
 		   long *changes)
 {
 	struct conn *c = conn(s);
 	if (!c)
 		return ERR_INTERNAL;
-	sqlite3_stmt *st = prep(c, sql);
+	sqlite3_stmt *st = prep_texts(c, sql, n, params);
 	if (!st)
 		return ERR_INTERNAL;
-	for (int i = 0; i < n; i++)
-		sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_STATIC);
 	int rc = step_done(c, st);
 	if (!rc && changes)
 		*changes = sqlite3_changes(c->db);
@@ -445,11 +452,9 @@ static int sq_query(struct store *s, const char *sql, int n, const char *const *
 	struct conn *c = conn(s);
 	if (!c)
 		return ERR_INTERNAL;
-	sqlite3_stmt *st = prep(c, sql);
+	sqlite3_stmt *st = prep_texts(c, sql, n, params);
 	if (!st)
 		return ERR_INTERNAL;
-	for (int i = 0; i < n; i++)
-		sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_STATIC);
 	int ncol = sqlite3_column_count(st), src;
 	const char *vals[16];
 	if (ncol > 16)
