@@ -72,6 +72,8 @@ const struct conf_setting conf_settings[] = {
     {"admin_password", CONF_STR, "", 0, 0, NULL,
      "password of the first-start admin account (usually CUPID_ADMIN_PASSWORD)"},
     {"audit.max_entries", CONF_INT, "10000", 1, 10000000, NULL, "audit log entries kept"},
+    {"cache.max_bytes", CONF_INT, "2097152", 0, 1073741824, NULL,
+     "memory for rendered GET bodies, reused until the data changes; 0 turns the cache off"},
     {"log.level", CONF_ENUM, "info", 0, 0, "error|warn|info|debug",
      "stderr logging; info logs one access-log line per request"},
 };

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "api/api.h"
+#include "api/cache.h"
 #include "api/fixtures.h"
 #include "cli.h"
 #include "clone.h"
@@ -57,6 +58,9 @@ static int setup(struct app *app, const struct conf *conf, bool created, char *e
 		.latency_ms = conf_int(conf, "throttle.latency_ms"),
 	};
 	if (!(app->auth = auth_cache_new()) || !(app->throttle = throttle_new(&ts)))
+		return -1;
+	long cache_max = conf_int(conf, "cache.max_bytes");
+	if (cache_max && !(app->cache = cache_new((size_t)cache_max)))
 		return -1;
 	if (created) {
 		/* A new database gets the configured VMS servers, or the `fixture` setting. */
@@ -208,6 +212,7 @@ out:
 		app.store.ops->close(app.store.s);
 	sql_select_forget();
 	auth_cache_free(app.auth);
+	cache_free(app.cache);
 	throttle_free(app.throttle);
 	free(cert);
 	free(key);

@@ -48,7 +48,7 @@ int api_created(struct req *rq, struct resp *rs, const char *path)
 	return 201;
 }
 
-static const char *ctype_of(enum fmt f)
+const char *api_ctype(enum fmt f)
 {
 	return f == FMT_JSON ? "application/json" : "application/xml";
 }
@@ -56,7 +56,7 @@ static const char *ctype_of(enum fmt f)
 int api_send_obj(struct req *rq, struct resp *rs, const struct resource *r, const struct obj *o)
 {
 	codec_obj(&rs->body, rq->out, r, o);
-	rs->ctype = ctype_of(rq->out);
+	rs->ctype = api_ctype(rq->out);
 	return rs->status = 200;
 }
 
@@ -94,7 +94,7 @@ int api_send_list(struct req *rq, struct resp *rs, const struct resource *r,
 	codec_coll_end(&rs->body, rq->out, r, lc.total, lc.n);
 	if (rs->body.oom)
 		return api_error(rq, rs, ERR_INTERNAL, "out of memory");
-	rs->ctype = ctype_of(rq->out);
+	rs->ctype = api_ctype(rq->out);
 	return rs->status = 200;
 }
 

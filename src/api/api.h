@@ -26,6 +26,7 @@ struct app {
 	const char *public_url;
 	const char *version; /* cupi.version */
 	struct auth_cache *auth;
+	struct cache *cache; /* rendered GET bodies (api/cache.h); NULL: none */
 	struct throttle *throttle;
 	long audit_max; /* audit.max_entries */
 };
@@ -97,6 +98,8 @@ int api_created(struct req *rq, struct resp *rs, const char *path);
 int api_send_obj(struct req *rq, struct resp *rs, const struct resource *r, const struct obj *o);
 int api_send_list(struct req *rq, struct resp *rs, const struct resource *r,
 		  const struct listq *q);
+/* The Content-Type of a /vmrest body in format f. */
+const char *api_ctype(enum fmt f);
 /* Writes a /cupid JSON body (already serialised) with status. */
 int api_json(struct resp *rs, int status, const char *json);
 /* True when rq is an authenticated write that SPEC §6.5 audits. */

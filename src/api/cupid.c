@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/cache.h"
 #include "api/fixtures.h"
 #include "http/metrics.h"
 #include "http/throttle.h"
@@ -114,6 +115,17 @@ HANDLER(cupid_metrics)
 		   "# TYPE cupid_throttle_rejected_total counter\n"
 		   "cupid_throttle_rejected_total %ld\n",
 		   in_flight, queued, rejected);
+	unsigned long hits, misses;
+	size_t bytes, entries;
+	cache_stats(app->cache, &hits, &misses, &bytes, &entries);
+	buf_printf(&rs->body,
+		   "# HELP cupid_cache_hits_total GET answers sent from the response cache.\n"
+		   "# TYPE cupid_cache_hits_total counter\ncupid_cache_hits_total %lu\n"
+		   "# HELP cupid_cache_misses_total GET answers the cache did not hold.\n"
+		   "# TYPE cupid_cache_misses_total counter\ncupid_cache_misses_total %lu\n"
+		   "# TYPE cupid_cache_bytes gauge\ncupid_cache_bytes %zu\n"
+		   "# TYPE cupid_cache_entries gauge\ncupid_cache_entries %zu\n",
+		   hits, misses, bytes, entries);
 	static const struct {
 		const char *type;
 		const struct resource *r;

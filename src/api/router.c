@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "api/cache.h"
 #include "api/query.h"
 #include "api/routes.h"
 #include "err.h"
@@ -161,6 +162,30 @@ bool router_front(struct req *rq, struct resp *rs)
 	return false;
 }
 
+/* Runs a /vmrest GET or HEAD through the cache: a body rendered since the store last moved is
+ * sent again as it is; a fresh 200 is kept. The generation is read before the handler reads
+ * the data, so a body is never kept under a generation newer than its data. */
+static void run_cached(struct req *rq, struct resp *rs, int (*h)(struct req *, struct resp *))
+{
+	struct app *app = rq->app;
+	unsigned long long gen;
+	char *key = NULL;
+	size_t klen = 0;
+	if (app->cache && !app->store.ops->data_version(app->store.s, &gen) &&
+	    (key = arena_printf(rq->a, "%c%s?%s", rq->out == FMT_JSON ? 'j' : 'x', rq->path,
+				rq->query ? rq->query : ""))) {
+		klen = strlen(key);
+		if (cache_get(app->cache, key, klen, gen, &rs->body)) {
+			rs->ctype = api_ctype(rq->out);
+			rs->status = 200;
+			return;
+		}
+	}
+	h(rq, rs);
+	if (key && rs->status == 200 && rs->body.data && !rs->body.oom)
+		cache_put(app->cache, key, klen, gen, rs->body.data, rs->body.len);
+}
+
 void router_back(struct req *rq, struct resp *rs)
 {
 	bool vmrest = !strncmp(rq->path, "/vmrest/", 8);
@@ -205,5 +230,8 @@ void router_back(struct req *rq, struct resp *rs)
 	}
 	if (!(rq->method == M_POST || rq->method == M_PUT))
 		rq->body_len = 0; /* bodies of GET, HEAD and DELETE are ignored */
-	h(rq, rs);
+	if (vmrest && (rq->method == M_GET || rq->method == M_HEAD))
+		run_cached(rq, rs, h);
+	else
+		h(rq, rs);
 }

@@ -562,11 +562,11 @@ static int query_row(struct store *s, const char *sql, const char *p1, char *out
 	return rc;
 }
 
-static int pg_data_version(struct store *s, long long *v)
+static int pg_data_version(struct store *s, unsigned long long *v)
 {
 	char out[32];
 	int rc = query_row(s, "SELECT n FROM data_version", NULL, out, sizeof(out), NULL, 0);
-	*v = rc ? 0 : atoll(out);
+	*v = rc ? 0 : strtoull(out, NULL, 10);
 	return rc;
 }
 

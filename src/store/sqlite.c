@@ -1,14 +1,19 @@
 /* The embedded default store: one SQLite file in WAL mode, one connection per thread, prepared
- * statements cached per connection, writers serialised by BEGIN IMMEDIATE. */
+ * statements cached per connection, writers serialised by BEGIN IMMEDIATE. A generation counter
+ * in a small shared file beside the database (<path>-gen, mapped by every process using it)
+ * moves after each commit that changed rows: the response cache's data_version. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -33,6 +38,7 @@ struct conn {
 		const char *sql; /* a text from sql_select_text, compared by address */
 		sqlite3_stmt *st;
 	} shaped[NSTMT];
+	sqlite3_int64 changes0; /* total changes when the transaction began */
 	struct conn *next;
 };
 
@@ -42,7 +48,16 @@ struct store {
 	pthread_mutex_t mu;
 	struct conn *conns; /* every connection, closed by close() */
 	pthread_key_t key;
+	_Atomic unsigned long long *gen; /* shared with other processes; NULL: none */
 };
+
+/* Moves the generation once a commit that changed rows is visible to every reader: readers
+ * take the generation before their data, so a body is never kept under a newer one. */
+static void moved(struct store *s)
+{
+	if (s->gen)
+		atomic_fetch_add(s->gen, 1);
+}
 
 static int fail(sqlite3 *db, int rc)
 {
@@ -182,7 +197,11 @@ static int step_done(struct conn *c, sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
 	int r = rc == SQLITE_DONE ? 0 : fail(c->db, rc);
+	bool wrote = !r && sqlite3_get_autocommit(c->db) && sqlite3_changes(c->db) > 0 &&
+		     !sqlite3_stmt_readonly(st);
 	sqlite3_reset(st);
+	if (wrote) /* a write outside a transaction, committed by now */
+		moved(c->s);
 	return r;
 }
 
@@ -286,13 +305,21 @@ out:
 static int sq_begin(struct store *s, bool write)
 {
 	struct conn *c = conn(s);
-	return c ? exec(c->db, write ? "BEGIN IMMEDIATE" : "BEGIN") : ERR_INTERNAL;
+	if (!c)
+		return ERR_INTERNAL;
+	c->changes0 = sqlite3_total_changes64(c->db);
+	return exec(c->db, write ? "BEGIN IMMEDIATE" : "BEGIN");
 }
 
 static int sq_commit(struct store *s)
 {
 	struct conn *c = conn(s);
-	return c ? exec(c->db, "COMMIT") : ERR_INTERNAL;
+	if (!c)
+		return ERR_INTERNAL;
+	int rc = exec(c->db, "COMMIT");
+	if (!rc && sqlite3_total_changes64(c->db) != c->changes0)
+		moved(s);
+	return rc;
 }
 
 static void sq_rollback(struct store *s)
@@ -388,38 +415,35 @@ static int sq_del_all(struct store *s, const struct resource *r)
 	return st ? step_done(c, st) : ERR_INTERNAL;
 }
 
-/* Runs a one-row query with text parameters; copies column 0 (and 1) out. */
-static int query_row(struct store *s, const char *sql, const char *p1, char *out0, size_t n0,
-		     char *out1, size_t n1)
+static int sq_data_version(struct store *s, unsigned long long *v)
 {
-	struct conn *c = conn(s);
-	if (!c)
+	if (!s->gen)
 		return ERR_INTERNAL;
-	sqlite3_stmt *st = prep(c, sql);
-	if (!st)
-		return ERR_INTERNAL;
-	if (p1)
-		sqlite3_bind_text(st, 1, p1, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		if (out0)
-			snprintf(out0, n0, "%s", (const char *)sqlite3_column_text(st, 0));
-		if (out1)
-			snprintf(out1, n1, "%s", (const char *)sqlite3_column_text(st, 1));
-		rc = 0;
-	} else {
-		rc = rc == SQLITE_DONE ? ERR_NOT_FOUND : fail(c->db, rc);
-	}
-	sqlite3_reset(st);
-	return rc;
+	*v = atomic_load(s->gen);
+	return 0;
 }
 
-static int sq_data_version(struct store *s, long long *v)
+/* Maps <path>-gen (by the database's real path, so that every process finds the same file);
+ * without it there is no data_version and so no response cache. */
+static void map_gen(struct store *s)
 {
-	char out[32];
-	int rc = query_row(s, "PRAGMA data_version", NULL, out, sizeof(out), NULL, 0);
-	*v = rc ? 0 : atoll(out);
-	return rc;
+	char *real = realpath(s->path, NULL);
+	char gpath[PATH_MAX + 8];
+	int n = snprintf(gpath, sizeof(gpath), "%s-gen", real ? real : s->path);
+	free(real);
+	if (n < 0 || (size_t)n >= sizeof(gpath))
+		return;
+	int fd = open(gpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	size_t len = sizeof(*s->gen);
+	void *p = MAP_FAILED;
+	struct stat sb;
+	if (!fstat(fd, &sb) && (sb.st_size >= (off_t)len || !ftruncate(fd, (off_t)len)))
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (p != MAP_FAILED)
+		s->gen = p;
 }
 
 /* The statement for sql with text parameters 1..n bound (NULL binds SQL NULL). */
@@ -485,6 +509,8 @@ static void sq_close(struct store *s)
 	}
 	pthread_key_delete(s->key);
 	pthread_mutex_destroy(&s->mu);
+	if (s->gen)
+		munmap((void *)s->gen, sizeof(*s->gen));
 	free(s->path);
 	free(s);
 }
@@ -553,6 +579,7 @@ static int sq_open(struct store **out, const char *path, const char *synchronous
 		return -1;
 	}
 	pthread_setspecific(s->key, c);
+	map_gen(s);
 	*out = s;
 	return 0;
 }

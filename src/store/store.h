@@ -71,9 +71,11 @@ struct store_ops {
 	int (*del)(struct store *s, const struct resource *r, const char *id);
 	/* Deletes every row of r's table (cascading). */
 	int (*del_all)(struct store *s, const struct resource *r);
-	/* A number that changes whenever another connection or process commits (SQLite: PRAGMA
-	 * data_version; PostgreSQL: a counter row that every write transaction moves). */
-	int (*data_version)(struct store *s, long long *v);
+	/* A number that grows after every commit that changed data, by any connection of any
+	 * process (SQLite: a counter in the shared file <path>-gen; PostgreSQL: a counter row
+	 * that every write transaction moves). Read it before the data it vouches for. 0 or
+	 * ERR_* (then nothing may be cached). */
+	int (*data_version)(struct store *s, unsigned long long *v);
 	/* Small statements written once for both backends in store.c ($1, $2... placeholders,
 	 * text parameters, NULL for SQL NULL). exec reports the rows changed; query calls row
 	 * once per result row with its columns as text (NULL for SQL NULL); a non-zero return
