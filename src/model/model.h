@@ -44,6 +44,7 @@ struct resource {
 	const char *from;   /* FROM clause with the joins that derived fields need */
 	const char *alias;  /* alias of table in from */
 	const char *sort;   /* default sort field */
+	const char *count_all; /* a query counting every row without a scan, or NULL */
 	const struct field *fields;
 	size_t nfields;
 };

@@ -31,8 +31,8 @@ static const struct field fields[] = {
 	 .check = dtmf},
 	COL("CallLoopGuardTimeMs", T_INT, A_W, 0, INT32MAX, "2500", 0),
 	DERIVED("PortCount", T_INT,
-		"(SELECT count(*) FROM port x JOIN portgroup y ON y.ObjectId = "
-		"x.MediaPortGroupObjectId WHERE y.MediaSwitchObjectId = s.ObjectId)"),
+		"(SELECT coalesce(sum(x.n), 0) FROM port_count x JOIN portgroup y ON y.ObjectId = "
+		"x.group_id WHERE y.MediaSwitchObjectId = s.ObjectId)"),
 	BOOLCOL("EnablePhoneApplications", A_W, "0"),
 	BOOLCOL("DefaultTRaPSwitch", A_W, NULL),
 	BOOLCOL("MwiForceOff", A_W, "0"),

@@ -42,6 +42,8 @@ const struct resource res_port = {
 	.coll = "Ports",
 	.path = "/vmrest/ports",
 	.table = "port",
+	/* port_count is kept by triggers (schema 4): the licence reads it on every POST */
+	.count_all = "SELECT coalesce(sum(n), 0) FROM port_count",
 	.from = "port p JOIN portgroup g ON g.ObjectId = p.MediaPortGroupObjectId"
 		" JOIN phonesystem s ON s.ObjectId = g.MediaSwitchObjectId"
 		" LEFT JOIN vmsserver v ON v.ObjectId = p.VmsServerObjectId",

@@ -39,7 +39,7 @@ static const struct field fields[] = {
 	COL("MwiMaxConcurrentRequests", T_INT, A_W, 0, INT32MAX, "0", 0),
 	DERIVED("MediaSwitchDisplayName", T_STR, "s.DisplayName"),
 	DERIVED("PortCount", T_INT,
-		"(SELECT count(*) FROM port x WHERE x.MediaPortGroupObjectId = g.ObjectId)"),
+		"coalesce((SELECT x.n FROM port_count x WHERE x.group_id = g.ObjectId), 0)"),
 	BOOLCOL("SipDoSRTP", A_W, "0"),
 	COL("SipTLSModeEnum", T_INT, A_W, 10, 11, "11", 0),
 	DERIVED("ResetStatusEnum", T_INT, "0"),

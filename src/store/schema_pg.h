@@ -64,4 +64,21 @@ static const char *const pg_migrations[] = {
 	("CREATE INDEX port_group_name ON port (MediaPortGroupObjectId,"
 	 " lower(DisplayName COLLATE \"C\") NULLS FIRST, (DisplayName COLLATE \"C\") NULLS FIRST,"
 	 " (ObjectId COLLATE \"C\"));"),
+	/* 4: the number of ports of each group, kept by statement triggers, so that a POST's
+	 * licence check, PortCount and an unfiltered listing count no rows (a port never changes
+	 * group) */
+	("CREATE TABLE port_count (group_id TEXT PRIMARY KEY"
+	 " REFERENCES portgroup (ObjectId) ON DELETE CASCADE, n BIGINT NOT NULL);"
+	 "INSERT INTO port_count SELECT MediaPortGroupObjectId, count(*) FROM port GROUP BY 1;"
+	 "CREATE FUNCTION port_added() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+	 " INSERT INTO port_count SELECT MediaPortGroupObjectId, count(*) FROM changed GROUP BY 1"
+	 " ON CONFLICT (group_id) DO UPDATE SET n = port_count.n + EXCLUDED.n; RETURN NULL;"
+	 " END $$;"
+	 "CREATE FUNCTION port_removed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+	 " UPDATE port_count c SET n = c.n - d.k FROM (SELECT MediaPortGroupObjectId AS g,"
+	 " count(*) AS k FROM changed GROUP BY 1) d WHERE c.group_id = d.g; RETURN NULL; END $$;"
+	 "CREATE TRIGGER port_added AFTER INSERT ON port REFERENCING NEW TABLE AS changed"
+	 " FOR EACH STATEMENT EXECUTE FUNCTION port_added();"
+	 "CREATE TRIGGER port_removed AFTER DELETE ON port REFERENCING OLD TABLE AS changed"
+	 " FOR EACH STATEMENT EXECUTE FUNCTION port_removed();"),
 };

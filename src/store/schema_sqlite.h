@@ -53,4 +53,14 @@ static const char *const sqlite_migrations[] = {
 	/* 3: the ports of one group in the default order, without sorting the whole group */
 	("CREATE INDEX port_group_name ON port (MediaPortGroupObjectId, DisplayName COLLATE NOCASE,"
 	 " DisplayName, ObjectId);"),
+	/* 4: the number of ports of each group, kept by triggers, so that a POST's licence check,
+	 * PortCount and an unfiltered listing count no rows (a port never changes group) */
+	("CREATE TABLE port_count (group_id TEXT PRIMARY KEY"
+	 " REFERENCES portgroup (ObjectId) ON DELETE CASCADE, n INTEGER NOT NULL);"
+	 "INSERT INTO port_count SELECT MediaPortGroupObjectId, count(*) FROM port GROUP BY 1;"
+	 "CREATE TRIGGER port_added AFTER INSERT ON port BEGIN"
+	 " INSERT INTO port_count VALUES (NEW.MediaPortGroupObjectId, 1)"
+	 " ON CONFLICT (group_id) DO UPDATE SET n = n + 1; END;"
+	 "CREATE TRIGGER port_removed AFTER DELETE ON port BEGIN"
+	 " UPDATE port_count SET n = n - 1 WHERE group_id = OLD.MediaPortGroupObjectId; END;"),
 };

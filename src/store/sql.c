@@ -92,6 +92,10 @@ static void order_term(struct buf *b, const char *expr, int how, bool desc, int 
 void sql_select(struct buf *b, const struct resource *r, const struct listq *q, bool count,
 		int style)
 {
+	if (count && q->filter < 0 && r->count_all) {
+		buf_puts(b, r->count_all);
+		return;
+	}
 	if (count) {
 		/* Without a filter on a derived field, the joins add nothing to a count. */
 		bool own = q->filter < 0 || r->fields[q->filter].stored;

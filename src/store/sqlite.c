@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -39,6 +40,7 @@ struct conn {
 		sqlite3_stmt *st;
 	} shaped[NSTMT];
 	sqlite3_int64 changes0; /* total changes when the transaction began */
+	bool wlocked;           /* holds the store's writer mutex */
 	struct conn *next;
 };
 
@@ -48,6 +50,11 @@ struct store {
 	pthread_mutex_t mu;
 	struct conn *conns; /* every connection, closed by close() */
 	pthread_key_t key;
+	/* Writers of this process queue here before BEGIN IMMEDIATE: SQLite's busy handler
+	 * sleeps and polls, so it is left to waits on other processes. */
+	pthread_mutex_t wmu;
+	pthread_key_t wkey;   /* the writer connection, on the thread holding wmu */
+	struct conn *writer;  /* opened on the first write */
 	_Atomic unsigned long long *gen; /* shared with other processes; NULL: none */
 };
 
@@ -101,10 +108,14 @@ static struct conn *conn_new(struct store *s, char *err, size_t errlen)
 	return c;
 }
 
-/* The calling thread's connection, opened on first use. */
+/* The writer connection inside a write transaction (sq_begin); otherwise the calling thread's
+ * connection, opened on first use. */
 static struct conn *conn(struct store *s)
 {
-	struct conn *c = pthread_getspecific(s->key);
+	struct conn *c = pthread_getspecific(s->wkey);
+	if (c)
+		return c;
+	c = pthread_getspecific(s->key);
 	if (!c) {
 		char err[256];
 		c = conn_new(s, err, sizeof(err));
@@ -302,13 +313,46 @@ out:
 	return rc;
 }
 
+static void unlock_writer(struct conn *c)
+{
+	if (c->wlocked) {
+		c->wlocked = false;
+		pthread_setspecific(c->s->wkey, NULL);
+		pthread_mutex_unlock(&c->s->wmu);
+	}
+}
+
+/* A write transaction runs on the process's one writer connection, whatever the thread: its
+ * page cache stays warm, where a cache of a connection that did not write the last commit
+ * would be thrown away and read again. */
 static int sq_begin(struct store *s, bool write)
 {
-	struct conn *c = conn(s);
-	if (!c)
+	struct conn *c;
+	if (!write) {
+		if (!(c = conn(s)))
+			return ERR_INTERNAL;
+		c->changes0 = sqlite3_total_changes64(c->db);
+		return exec(c->db, "BEGIN");
+	}
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 5;
+	if (pthread_mutex_timedlock(&s->wmu, &until))
+		return ERR_BUSY;
+	char err[256];
+	if (!s->writer && !(s->writer = conn_new(s, err, sizeof(err)))) {
+		fprintf(stderr, "cupid: %s\n", err);
+		pthread_mutex_unlock(&s->wmu);
 		return ERR_INTERNAL;
+	}
+	c = s->writer;
+	c->wlocked = true;
+	pthread_setspecific(s->wkey, c);
 	c->changes0 = sqlite3_total_changes64(c->db);
-	return exec(c->db, write ? "BEGIN IMMEDIATE" : "BEGIN");
+	int rc = exec(c->db, "BEGIN IMMEDIATE");
+	if (rc)
+		unlock_writer(c);
+	return rc;
 }
 
 static int sq_commit(struct store *s)
@@ -319,14 +363,19 @@ static int sq_commit(struct store *s)
 	int rc = exec(c->db, "COMMIT");
 	if (!rc && sqlite3_total_changes64(c->db) != c->changes0)
 		moved(s);
+	if (sqlite3_get_autocommit(c->db)) /* else the caller rolls back */
+		unlock_writer(c);
 	return rc;
 }
 
 static void sq_rollback(struct store *s)
 {
 	struct conn *c = conn(s);
-	if (c && !sqlite3_get_autocommit(c->db))
+	if (!c)
+		return;
+	if (!sqlite3_get_autocommit(c->db))
 		exec(c->db, "ROLLBACK");
+	unlock_writer(c);
 }
 
 /* Runs sql with the stored fields set in in bound in field order, then extra (if any). */
@@ -508,7 +557,9 @@ static void sq_close(struct store *s)
 		free(c);
 	}
 	pthread_key_delete(s->key);
+	pthread_key_delete(s->wkey);
 	pthread_mutex_destroy(&s->mu);
+	pthread_mutex_destroy(&s->wmu);
 	if (s->gen)
 		munmap((void *)s->gen, sizeof(*s->gen));
 	free(s->path);
@@ -562,7 +613,9 @@ static int sq_open(struct store **out, const char *path, const char *synchronous
 	}
 	s->sync_full = strcmp(synchronous, "normal") != 0;
 	pthread_mutex_init(&s->mu, NULL);
+	pthread_mutex_init(&s->wmu, NULL);
 	pthread_key_create(&s->key, NULL);
+	pthread_key_create(&s->wkey, NULL);
 	/* Create the file ourselves so that it is 0600 from the start (SPEC §2.1). */
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0) {
