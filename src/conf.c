@@ -39,6 +39,9 @@ const struct conf_setting conf_settings[] = {
     {"ports.allow_odd", CONF_BOOL, "false", 0, 0, NULL, "accept odd NumberOfPorts"},
     {"limits.max_port_groups", CONF_INT, "90", 0, 100000, NULL,
      "most port groups in the whole system"},
+    {"http.threads", CONF_INT, "0", 0, 256, NULL,
+     "request threads per listener; 0 means one per CPU cupid may run on (writes run on one "
+     "more thread of their own)"},
     {"http.max_body_bytes", CONF_INT, "1048576", 1, 1073741824, NULL,
      "request bodies larger than this get 413"},
     {"throttle.enabled", CONF_BOOL, "false", 0, 0, NULL,

@@ -6,6 +6,7 @@
 #include <microhttpd.h>
 #include <netdb.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,6 @@
 #include "http/throttle.h"
 #include "util/arena.h"
 
-#define POOL_THREADS   4 /* per listener; see README "Choices" */
 #define CONN_MEMORY    (24 * 1024) /* request head and buffers per connection; libmicrohttpd
 				       clears it for every request, so it is kept small */
 #define HEAD_MAX       (16 * 1024) /* larger request heads are refused (SPEC §2.1) */
@@ -41,12 +41,25 @@ struct listener {
 	char hostport[300]; /* for Location when the request has no Host */
 };
 
+struct rctx;
+
+/* Writes run one at a time on their own thread, so that a commit waiting for the disk holds
+ * no thread that serves reads. */
+struct writer {
+	pthread_t th;
+	bool started, stop;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct rctx *head, *tail;
+};
+
 struct server {
 	struct app *app;
 	struct listener l[2];
 	int n;
 	atomic_int inflight;
 	bool access_log;
+	struct writer w;
 };
 
 /* Per-request state, created when the request line arrives. The assembled request outlives
@@ -65,6 +78,8 @@ struct rctx {
 	bool throttled;  /* went through throttle_enter */
 	int verdict;     /* TH_RUN / TH_REJECT known at once, or -1: ask throttle_resumed */
 	struct throttle_wait tw;
+	bool written;      /* the writer thread has answered it */
+	struct rctx *next; /* in the writer's queue */
 };
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *con)
@@ -218,6 +233,55 @@ static enum MHD_Result finish(struct rctx *c, struct MHD_Connection *con)
 	return ok;
 }
 
+static void *writer_main(void *arg)
+{
+	struct writer *w = arg;
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->head && !w->stop)
+			pthread_cond_wait(&w->cv, &w->mu);
+		struct rctx *c = w->head;
+		if (!c)
+			break; /* stopping, and the queue is empty */
+		if (!(w->head = c->next))
+			w->tail = NULL;
+		pthread_mutex_unlock(&w->mu);
+		router_back(&c->rq, &c->rs);
+		if (!c->rq.audited && api_auditable(&c->rq)) { /* a write that did not commit */
+			audit_alone(&c->rq, &c->rs);
+			c->rq.audited = true;
+		}
+		c->written = true;
+		MHD_resume_connection(c->con); /* process() runs again and sends the answer */
+		pthread_mutex_lock(&w->mu);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+/* Runs the second half of the router: on this thread for reads, on the writer thread (the
+ * connection suspended meanwhile) for everything else. */
+static enum MHD_Result dispatch(struct rctx *c, struct MHD_Connection *con)
+{
+	struct writer *w = &c->l->srv->w;
+	if (!w->started || c->rq.method == M_GET || c->rq.method == M_HEAD) {
+		router_back(&c->rq, &c->rs);
+		return finish(c, con);
+	}
+	c->con = con;
+	c->next = NULL;
+	MHD_suspend_connection(con);
+	pthread_mutex_lock(&w->mu);
+	if (w->tail)
+		w->tail->next = c;
+	else
+		w->head = c;
+	w->tail = c;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	return MHD_YES;
+}
+
 /* Assembles the request and runs the router; an authenticated /vmrest request passes the
  * throttle between the router's two halves, suspended while it waits. */
 static enum MHD_Result process(struct rctx *c, struct MHD_Connection *con, const char *method)
@@ -226,13 +290,15 @@ static enum MHD_Result process(struct rctx *c, struct MHD_Connection *con, const
 	struct app *app = srv->app;
 	struct req *rq = &c->rq;
 	struct resp *rs = &c->rs;
+	if (c->written) /* resumed by the writer thread */
+		return finish(c, con);
 	if (c->throttled) { /* resumed by the throttle */
 		int v = c->verdict >= 0 ? c->verdict : throttle_resumed(app->throttle, &c->tw);
-		if (v == TH_REJECT)
+		if (v == TH_REJECT) {
 			api_error(rq, rs, ERR_BUSY, "the server is busy; try again later");
-		else
-			router_back(rq, rs);
-		return finish(c, con);
+			return finish(c, con);
+		}
+		return dispatch(c, con);
 	}
 	struct arena *a = arena_new(ARENA_BASE + 4 * (size_t)app->max_body);
 	if (!a)
@@ -274,7 +340,7 @@ static enum MHD_Result process(struct rctx *c, struct MHD_Connection *con, const
 				}
 				return MHD_YES;
 			}
-			router_back(rq, rs);
+			return dispatch(c, con);
 		}
 	}
 	return finish(c, con);
@@ -332,7 +398,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 
 /* Parses "host:port" or "[v6]:port" and starts one daemon on it. */
 static int listen_on(struct server *s, struct listener *l, const char *addr, bool tls,
-		     const char *cert, const char *key, char *err, size_t errlen)
+		     const char *cert, const char *key, unsigned threads, char *err, size_t errlen)
 {
 	char host[256];
 	const char *port;
@@ -367,7 +433,7 @@ static int listen_on(struct server *s, struct listener *l, const char *addr, boo
 			 (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0) | (tls ? MHD_USE_TLS : 0);
 	struct MHD_OptionItem opts[] = {
 		{MHD_OPTION_SOCK_ADDR, 0, ai->ai_addr},
-		{MHD_OPTION_THREAD_POOL_SIZE, POOL_THREADS, NULL},
+		{MHD_OPTION_THREAD_POOL_SIZE, threads, NULL},
 		{MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY, NULL},
 		{MHD_OPTION_CONNECTION_TIMEOUT, HEAD_TIMEOUT_S, NULL},
 		{MHD_OPTION_CONNECTION_LIMIT, MAX_CONNS, NULL},
@@ -412,10 +478,25 @@ struct server *server_start(struct app *app, const char *https_listen, const cha
 	}
 	const char *level = conf_str(app->conf, "log.level");
 	s->access_log = !strcmp(level, "info") || !strcmp(level, "debug");
-	if (*https_listen &&
-	    listen_on(s, &s->l[s->n++], https_listen, true, cert_pem, key_pem, err, errlen))
+	/* One thread per CPU this process may run on: more only take turns on the same cores. */
+	long threads = conf_int(app->conf, "http.threads");
+	cpu_set_t cpus;
+	if (!threads)
+		threads = sched_getaffinity(0, sizeof(cpus), &cpus) ? 2 : CPU_COUNT(&cpus);
+	if (threads < 1)
+		threads = 1;
+	pthread_mutex_init(&s->w.mu, NULL);
+	pthread_cond_init(&s->w.cv, NULL);
+	if (pthread_create(&s->w.th, NULL, writer_main, &s->w)) {
+		snprintf(err, errlen, "cannot start the writer thread");
 		goto fail;
-	if (*http_listen && listen_on(s, &s->l[s->n++], http_listen, false, NULL, NULL, err, errlen))
+	}
+	s->w.started = true;
+	if (*https_listen && listen_on(s, &s->l[s->n++], https_listen, true, cert_pem, key_pem,
+				       (unsigned)threads, err, errlen))
+		goto fail;
+	if (*http_listen && listen_on(s, &s->l[s->n++], http_listen, false, NULL, NULL,
+				      (unsigned)threads, err, errlen))
 		goto fail;
 	return s;
 fail:
@@ -434,6 +515,16 @@ void server_stop(struct server *s)
 	/* Requests in progress get up to 5 s to finish. */
 	for (int i = 0; i < 500 && atomic_load(&s->inflight) > 0; i++)
 		usleep(10000);
+	/* The writer answers what is still queued, then ends, while the daemons still run. */
+	if (s->w.started) {
+		pthread_mutex_lock(&s->w.mu);
+		s->w.stop = true;
+		pthread_cond_signal(&s->w.cv);
+		pthread_mutex_unlock(&s->w.mu);
+		pthread_join(s->w.th, NULL);
+	}
+	pthread_mutex_destroy(&s->w.mu);
+	pthread_cond_destroy(&s->w.cv);
 	for (int i = 0; i < s->n; i++)
 		if (s->l[i].d)
 			MHD_stop_daemon(s->l[i].d);
