@@ -233,26 +233,54 @@ static enum MHD_Result finish(struct rctx *c, struct MHD_Connection *con)
 	return ok;
 }
 
-static void *writer_main(void *arg)
+#define BATCH_MAX 64 /* writes sharing one commit */
+
+/* Runs the writes queued, as one batch sharing one commit (group commit) when the store can:
+ * each request is all or nothing inside it, and no answer goes out before the commit. */
+static void write_batch(struct server *srv, struct rctx *list)
 {
-	struct writer *w = arg;
-	pthread_mutex_lock(&w->mu);
-	for (;;) {
-		while (!w->head && !w->stop)
-			pthread_cond_wait(&w->cv, &w->mu);
-		struct rctx *c = w->head;
-		if (!c)
-			break; /* stopping, and the queue is empty */
-		if (!(w->head = c->next))
-			w->tail = NULL;
-		pthread_mutex_unlock(&w->mu);
+	const struct store_handle *st = &srv->app->store;
+	bool batched = st->ops->batch_begin && !st->ops->batch_begin(st->s);
+	for (struct rctx *c = list; c; c = c->next) {
 		router_back(&c->rq, &c->rs);
 		if (!c->rq.audited && api_auditable(&c->rq)) { /* a write that did not commit */
 			audit_alone(&c->rq, &c->rs);
 			c->rq.audited = true;
 		}
-		c->written = true;
-		MHD_resume_connection(c->con); /* process() runs again and sends the answer */
+	}
+	if (batched && st->ops->batch_end(st->s, true))
+		for (struct rctx *c = list; c; c = c->next) {
+			if (c->rs.status >= 300)
+				continue; /* it changed nothing anyway */
+			api_error(&c->rq, &c->rs, ERR_BUSY, "the database could not commit the write;"
+							     " nothing was changed");
+			c->rs.location = NULL;
+		}
+}
+
+static void *writer_main(void *arg)
+{
+	struct server *srv = arg;
+	struct writer *w = &srv->w;
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->head && !w->stop)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (!w->head)
+			break; /* stopping, and the queue is empty */
+		struct rctx *list = w->head, *last = list;
+		for (int n = 1; n < BATCH_MAX && last->next; n++)
+			last = last->next;
+		if (!(w->head = last->next))
+			w->tail = NULL;
+		last->next = NULL;
+		pthread_mutex_unlock(&w->mu);
+		write_batch(srv, list);
+		for (struct rctx *c = list, *next; c; c = next) {
+			next = c->next;
+			c->written = true;
+			MHD_resume_connection(c->con); /* process() runs again and sends the answer */
+		}
 		pthread_mutex_lock(&w->mu);
 	}
 	pthread_mutex_unlock(&w->mu);
@@ -487,7 +515,7 @@ struct server *server_start(struct app *app, const char *https_listen, const cha
 		threads = 1;
 	pthread_mutex_init(&s->w.mu, NULL);
 	pthread_cond_init(&s->w.cv, NULL);
-	if (pthread_create(&s->w.th, NULL, writer_main, &s->w)) {
+	if (pthread_create(&s->w.th, NULL, writer_main, s)) {
 		snprintf(err, errlen, "cannot start the writer thread");
 		goto fail;
 	}

@@ -39,6 +39,7 @@ struct conn {
 	unsigned long serial;	 /* for statement names, unique within a session */
 	unsigned long evictions; /* times the cache was emptied (DEALLOCATE ALL) */
 	bool down;		 /* the last attempt to connect failed (logged once) */
+	bool batch, nested;	 /* in a batch (pg_batch_begin); in one of its savepoints */
 	struct conn *next;
 };
 
@@ -427,6 +428,11 @@ static int pg_begin(struct store *s, bool write)
 	int rc = conn(s, &c);
 	if (rc)
 		return rc;
+	if (c->batch) {
+		rc = cmd(c, "SAVEPOINT w");
+		c->nested = !rc;
+		return rc;
+	}
 	/* Writers queue on one advisory lock, held to the end of the transaction: the counts a
 	 * writer reads (licence, group limit, names, numbering) hold until it commits, and
 	 * READ COMMITTED lets it see every write committed before it got the lock. The change
@@ -444,6 +450,11 @@ static int pg_commit(struct store *s)
 	struct conn *c = pthread_getspecific(s->key);
 	if (!c || !c->pg || PQstatus(c->pg) != CONNECTION_OK)
 		return ERR_BUSY;
+	if (c->nested) {
+		int rc = cmd(c, "RELEASE SAVEPOINT w");
+		c->nested = rc != 0; /* a failed release is undone by rollback() */
+		return rc;
+	}
 	PGresult *res = PQexec(c->pg, "COMMIT");
 	int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : fail(c, res);
 	/* COMMIT of a transaction that had failed answers ROLLBACK, not an error. */
@@ -456,9 +467,40 @@ static int pg_commit(struct store *s)
 static void pg_rollback(struct store *s)
 {
 	struct conn *c = pthread_getspecific(s->key);
-	if (c && c->pg && PQstatus(c->pg) == CONNECTION_OK &&
-	    PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+	bool live = c && c->pg && PQstatus(c->pg) == CONNECTION_OK &&
+		    PQtransactionStatus(c->pg) != PQTRANS_IDLE;
+	if (c && c->nested) {
+		c->nested = false;
+		if (live && !cmd(c, "ROLLBACK TO SAVEPOINT w"))
+			cmd(c, "RELEASE SAVEPOINT w");
+		return;
+	}
+	if (live)
 		cmd(c, "ROLLBACK");
+}
+
+static int pg_batch_begin(struct store *s)
+{
+	int rc = pg_begin(s, true);
+	if (!rc)
+		((struct conn *)pthread_getspecific(s->key))->batch = true;
+	return rc;
+}
+
+static int pg_batch_end(struct store *s, bool ok)
+{
+	struct conn *c = pthread_getspecific(s->key);
+	if (!c)
+		return ERR_INTERNAL;
+	c->batch = c->nested = false;
+	/* A connection lost (and made again) during the batch lost the batch with it. */
+	bool open = c->pg && PQstatus(c->pg) == CONNECTION_OK &&
+		    PQtransactionStatus(c->pg) == PQTRANS_INTRANS;
+	/* A transaction that failed does not answer COMMIT (pg_commit checks). */
+	int rc = !ok ? 0 : open ? pg_commit(s) : ERR_BUSY;
+	if (!ok || rc)
+		pg_rollback(s);
+	return rc;
 }
 
 /* Runs sql with up to n parameters and reports the rows it changed. 0 or ERR_*. */
@@ -719,6 +761,8 @@ const struct store_ops store_pg = {
     .begin = pg_begin,
     .commit = pg_commit,
     .rollback = pg_rollback,
+    .batch_begin = pg_batch_begin,
+    .batch_end = pg_batch_end,
     .insert = pg_insert,
     .update = pg_update,
     .set_all = pg_set_all,

@@ -41,6 +41,7 @@ struct conn {
 	} shaped[NSTMT];
 	sqlite3_int64 changes0; /* total changes when the transaction began */
 	bool wlocked;           /* holds the store's writer mutex */
+	bool batch, nested;     /* in a batch (sq_batch_begin); in one of its savepoints */
 	struct conn *next;
 };
 
@@ -327,7 +328,12 @@ static void unlock_writer(struct conn *c)
  * would be thrown away and read again. */
 static int sq_begin(struct store *s, bool write)
 {
-	struct conn *c;
+	struct conn *c = pthread_getspecific(s->wkey);
+	if (c && c->batch) {
+		int rc = exec(c->db, "SAVEPOINT w");
+		c->nested = !rc;
+		return rc;
+	}
 	if (!write) {
 		if (!(c = conn(s)))
 			return ERR_INTERNAL;
@@ -360,6 +366,11 @@ static int sq_commit(struct store *s)
 	struct conn *c = conn(s);
 	if (!c)
 		return ERR_INTERNAL;
+	if (c->nested) {
+		int rc = exec(c->db, "RELEASE w");
+		c->nested = rc != 0; /* a failed release is undone by rollback() */
+		return rc;
+	}
 	int rc = exec(c->db, "COMMIT");
 	if (!rc && sqlite3_total_changes64(c->db) != c->changes0)
 		moved(s);
@@ -373,9 +384,37 @@ static void sq_rollback(struct store *s)
 	struct conn *c = conn(s);
 	if (!c)
 		return;
+	if (c->nested) {
+		c->nested = false;
+		if (!sqlite3_get_autocommit(c->db) && !exec(c->db, "ROLLBACK TO w"))
+			exec(c->db, "RELEASE w");
+		return;
+	}
 	if (!sqlite3_get_autocommit(c->db))
 		exec(c->db, "ROLLBACK");
 	unlock_writer(c);
+}
+
+static int sq_batch_begin(struct store *s)
+{
+	int rc = sq_begin(s, true);
+	if (!rc)
+		((struct conn *)pthread_getspecific(s->wkey))->batch = true;
+	return rc;
+}
+
+static int sq_batch_end(struct store *s, bool ok)
+{
+	struct conn *c = pthread_getspecific(s->wkey);
+	if (!c)
+		return ERR_INTERNAL;
+	c->batch = c->nested = false;
+	/* An error that ended the whole transaction (SQLite rolls back on some) lost the batch. */
+	int rc = sqlite3_get_autocommit(c->db) ? ERR_INTERNAL : 0;
+	if (ok && !rc && !(rc = sq_commit(s)))
+		return 0;
+	sq_rollback(s);
+	return rc ? rc : ok ? ERR_INTERNAL : 0;
 }
 
 /* Runs sql with the stored fields set in in bound in field order, then extra (if any). */
@@ -645,6 +684,8 @@ const struct store_ops store_sqlite = {
 	.begin = sq_begin,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
+	.batch_begin = sq_batch_begin,
+	.batch_end = sq_batch_end,
 	.insert = sq_insert,
 	.update = sq_update,
 	.set_all = sq_set_all,

@@ -59,6 +59,12 @@ struct store_ops {
 	int (*begin)(struct store *s, bool write);
 	int (*commit)(struct store *s);
 	void (*rollback)(struct store *s);
+	/* Group commit: batch_begin opens one write transaction (as begin(true) does); until
+	 * batch_end, this thread's begin/commit/rollback set, release and undo a savepoint
+	 * inside it, so each request stays all or nothing while the batch shares one commit.
+	 * batch_end(ok) commits (0 or ERR_*: then nothing of the batch was kept) or rolls back. */
+	int (*batch_begin)(struct store *s);
+	int (*batch_end)(struct store *s, bool ok);
 	/* Inserts a row of r's table from the stored fields set in in. 0 or ERR_*. */
 	int (*insert)(struct store *s, const struct resource *r, const struct input *in);
 	/* Updates the stored fields set in in on the row id; ERR_NOT_FOUND if none. */

@@ -196,6 +196,38 @@ def test_numbering_race_without_licence_pressure(servers):
     check_consistent(servers, 60, 1)
 
 
+def test_mixed_writes_at_once_are_each_all_or_nothing(servers):
+    """Writes that arrive together share commits (README "Performance"): 40 at once, of which
+    10 add ports, 20 are refused for different reasons and 10 rename the group. Exactly the
+    accepted ones take effect, each whole, and every one of the 40 is audited once."""
+    cli = servers[0].client()
+    vms = vms_id(cli)
+    ps = create(cli, "phonesystems", {"DisplayName": "Mixed"})
+    g = create(cli, "portgroups", {"MediaSwitchObjectId": ps, "TelephonyIntegrationMethodEnum": 2})
+    since = 0
+    while True:  # the newest audit entry so far
+        page = cli.get_json(f"/cupid/audit?since={since}&limit=1000")["entries"]
+        if not page:
+            break
+        since = page[-1]["id"]
+    good = {"MediaPortGroupObjectId": g, "VmsServerObjectId": vms, "NumberOfPorts": 2}
+    odd = dict(good, NumberOfPorts=3)
+    nogroup = dict(good, MediaPortGroupObjectId="00000000-0000-4000-8000-00000000000f")
+    reqs = ([("POST", "/vmrest/ports", good)] * 10 + [("POST", "/vmrest/ports", odd)] * 10 +
+            [("POST", "/vmrest/ports", nogroup)] * 10 +
+            [("PUT", f"/vmrest/portgroups/{g}", {"DisplayName": f"Mixed-{i}"}) for i in range(10)])
+    results = fire([(s, m, p, b) for s, (m, p, b) in zip(spread(servers, 40), reqs)])
+    assert [r[0] for r in results] == [201] * 10 + [400] * 20 + [204] * 10, results
+    ports = ports_of(cli, g)
+    assert sorted(int(p["PortNumInGroup"]) for p in ports) == list(range(1, 21))
+    name = cli.get_json(f"/vmrest/portgroups/{g}")["DisplayName"]
+    assert name in {f"Mixed-{i}" for i in range(10)}
+    entries = [e for e in cli.get_json(f"/cupid/audit?since={since}&limit=1000")["entries"]]
+    assert sorted(e["status"] for e in entries) == sorted(r[0] for r in results)
+    assert len({e["requestId"] for e in entries}) == 40
+    check_consistent(servers, 20, 1)
+
+
 # =============================================================================================
 # (b) port-group names
 
