@@ -164,11 +164,15 @@ static void access_log(const struct req *rq, int status, double secs)
 static enum MHD_Result reply(struct MHD_Connection *con, struct req *rq, struct resp *rs)
 {
 	struct MHD_Response *r;
-	if (rs->status == 204)
+	if (rs->status == 204 || !rs->body.len) {
 		r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-	else
-		r = MHD_create_response_from_buffer(rs->body.len, rs->body.data ? rs->body.data : "",
-						    MHD_RESPMEM_MUST_COPY);
+	} else {
+		/* The body's buffer is handed over, not copied: libmicrohttpd frees it. */
+		r = MHD_create_response_from_buffer(rs->body.len, rs->body.data,
+						    MHD_RESPMEM_MUST_FREE);
+		if (r)
+			rs->body = (struct buf){0};
+	}
 	if (!r)
 		return MHD_NO;
 	MHD_add_response_header(r, "Cache-Control", "no-cache");
