@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # make bench: cupid against nginx, a libmicrohttpd hello-world (bench/hello.c), a bare SQLite
 # commit loop (bench/sqlite_commit.c) and json-server 0.17.4, with wrk, for inventories of
-# BENCH_NS ports (default "10 100000"). Prints one table. Fails when a keep-alive run saw socket
+# BENCH_NS ports (default "10 10000 100000"). Prints one table. Fails when a keep-alive run saw socket
 # errors or non-2xx answers. Installs wrk and nginx (apt-get) and json-server (npm ci) if missing.
 #   BENCH_SECONDS  measured seconds per wrk run (default 10; each run has a 2 s warm-up first)
-#   BENCH_NS       inventories to measure (default "10 100000")
+#   BENCH_NS       inventories to measure (default "10 10000 100000")
 #   BENCH_JS_MAX   largest inventory json-server is loaded with (default 1000; larger N use it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 . bench/lib.sh
 
 SECS=${BENCH_SECONDS:-10}
-NS=${BENCH_NS:-"10 100000"}
+NS=${BENCH_NS:-"10 10000 100000"}
 JS_MAX=${BENCH_JS_MAX:-1000}
 THREADS=1 CONNS=32 WARM=2s DUR=${SECS}s TIMEOUT=10s # wrk's default 2 s timeout cuts json-server's POSTs
 BUILD=build/o2 # its own tree, so every object is known to be built with -O2
@@ -78,11 +78,14 @@ wait_200() {
 	return 1
 }
 
-# Starts cupid on data directory $1 with synchronous=$2; sets cupid_pid, cupid_http, cupid_https.
+# Starts cupid on data directory $1 with synchronous=$2 (and further settings); sets cupid_pid,
+# cupid_http, cupid_https.
 start_cupid() {
+	local data=$1 sync=$2
+	shift 2
 	"${srv[@]}" "$BUILD/cupid" --https.listen=127.0.0.1:0 --http.listen=127.0.0.1:0 \
-		--data_dir="$1" --fixture=seed --user.admin=administrator:pw --log.level=warn \
-		--license.voice_ports=1000000 --sqlite.synchronous="$2" \
+		--data_dir="$data" --fixture=seed --user.admin=administrator:pw --log.level=warn \
+		--license.voice_ports=1000000 --sqlite.synchronous="$sync" "$@" \
 		>"$tmp/cupid.out" 2>>"$tmp/cupid.err" &
 	cupid_pid=$!
 	pids+=("$cupid_pid")
@@ -124,10 +127,10 @@ populate() {
 
 # --- measuring -------------------------------------------------------------------------------
 rows=()
-declare -A rps p50 p99 sockerr nref jref rss note
+declare -A rps p50 p99 sockerr nref href jref sref rss note
 
 # Runs wrk: warm-up, then the measured run; records row $1. $2 url, $3 pid of the server,
-# $4 mode (get | close | post), then extra headers. Socket errors fail the run except in close
+# $4 mode (get | close | write: $BENCH_METHOD with $BENCH_BODY), then extra headers. Socket errors fail the run except in close
 # mode (they are recorded and printed); non-2xx always fails.
 measure() {
 	local name=$1 url=$2 pid=$3 mode=$4 h
@@ -135,7 +138,7 @@ measure() {
 	local args=(-t"$THREADS" -c"$CONNS" --timeout "$TIMEOUT" --latency -H "$AUTH")
 	for h in "$@"; do args+=(-H "$h"); done
 	[ "$mode" = close ] && args+=(-H "$CLOSE")
-	[ "$mode" = post ] && args+=(-s bench/post.lua)
+	[ "$mode" = write ] && args+=(-s bench/write.lua)
 	printf '   %-34s ...' "$name" >&2
 	local d out
 	for d in "$WARM" "$DUR"; do
@@ -236,30 +239,34 @@ for N in "${ns_arr[@]}"; do
 		hello_https=$(listen_url "$tmp/hello.out" "$hello_pid" https) || { cat "$tmp/hello.err" >&2; fail "hello did not start"; }
 		hello_http=$(listen_url "$tmp/hello.out" "$hello_pid" http) || { cat "$tmp/hello.err" >&2; fail "hello did not start"; }
 
-		echo "== baselines with cupid's one-port XML ($(wc -c <"$tmp/port.xml") bytes)"
-		measure "nginx port xml http" "http://127.0.0.1:$ng_http/port.xml" "$nginx_pid" get
-		measure "nginx port xml https" "https://127.0.0.1:$ng_https/port.xml" "$nginx_pid" get
-		measure "nginx port xml https close" "https://127.0.0.1:$ng_https/port.xml" "$nginx_pid" close
-		measure "hello port xml http" "$hello_http/port" "$hello_pid" get
-		measure "hello port xml https" "$hello_https/port" "$hello_pid" get
-		stop_pid "$hello_pid"
+		echo "== baselines: cupid's one-port XML is $(wc -c <"$tmp/port.xml") bytes"
 	fi
 	cp "$tmp/page-$N.json" "$tmp/nginx/www/page-$N.json"
 	code=$(curl -sS -k -o "$tmp/check" -w '%{http_code}' "http://127.0.0.1:$ng_http/page-$N.json")
 	[ "$code" = 200 ] || { cat "$tmp/nginx/error.log" >&2; fail "nginx answered $code to GET /page-$N.json"; }
 	cmp -s "$tmp/check" "$tmp/page-$N.json" || fail "nginx's page body differs from cupid's"
 
-	echo "== N=$N: cupid"
+	# Each baseline runs right before the cupid run it is compared with: this machine's speed
+	# drifts over minutes, so a ratio is only fair between neighbours.
+	echo "== N=$N: cupid, each comparison right after its baseline"
 	c="cupid N=$N"
+	measure "nginx N=$N port xml http" "http://127.0.0.1:$ng_http/port.xml" "$nginx_pid" get
+	measure "hello N=$N port xml http" "$hello_http/port" "$hello_pid" get
 	measure "$c port xml http" "$cupid_http$P" "$cupid_pid" get
-	nref["$c port xml http"]="nginx port xml http"
+	nref["$c port xml http"]="nginx N=$N port xml http"
+	href["$c port xml http"]="hello N=$N port xml http"
 	measure "$c port json http" "$cupid_http$P" "$cupid_pid" get "$JSON"
+	measure "nginx N=$N port xml https" "https://127.0.0.1:$ng_https/port.xml" "$nginx_pid" get
+	measure "hello N=$N port xml https" "$hello_https/port" "$hello_pid" get
 	measure "$c port xml https" "$cupid_https$P" "$cupid_pid" get
-	nref["$c port xml https"]="nginx port xml https"
+	nref["$c port xml https"]="nginx N=$N port xml https"
+	href["$c port xml https"]="hello N=$N port xml https"
 	measure "$c port json https" "$cupid_https$P" "$cupid_pid" get "$JSON"
+	measure "nginx N=$N port xml https close" "https://127.0.0.1:$ng_https/port.xml" "$nginx_pid" close
 	measure "$c port xml https close" "$cupid_https$P" "$cupid_pid" close
-	nref["$c port xml https close"]="nginx port xml https close"
+	nref["$c port xml https close"]="nginx N=$N port xml https close"
 	measure "$c port json https close" "$cupid_https$P" "$cupid_pid" close "$JSON"
+	measure "nginx N=$N page 1 json http" "http://127.0.0.1:$ng_http/page-$N.json" "$nginx_pid" get
 	measure "$c list json http page 1" "$cupid_http$LIST?rowsPerPage=100&pageNumber=1" "$cupid_pid" get "$JSON"
 	nref["$c list json http page 1"]="nginx N=$N page 1 json http"
 	if [ "$N" -ge 5000 ]; then
@@ -269,19 +276,35 @@ for N in "${ns_arr[@]}"; do
 	q="$LIST?query=(MediaPortGroupObjectId%20is%20$GROUP)&rowsPerPage=100"
 	cupid_get "$tmp/check" "$q" "$JSON"
 	measure "$c query json http" "$cupid_http$q" "$cupid_pid" get "$JSON"
-	export BENCH_BODY
-	BENCH_BODY=$(ADD_BODY 2)
-	measure "$c POST 2 ports http sync=full" "$cupid_http$LIST" "$cupid_pid" post
 	rss[$N]=$(hwm_kb "$cupid_pid")
 	stop_pid "$cupid_pid"
-	start_cupid "$data" normal
-	measure "$c POST 2 ports http sync=normal" "$cupid_http$LIST" "$cupid_pid" post
+
+	# The same reads with the response cache off: every request reads the database.
+	start_cupid "$data" full --cache.max_bytes=0
+	measure "$c port xml http, no cache" "$cupid_http$P" "$cupid_pid" get
+	nref["$c port xml http, no cache"]="nginx N=$N port xml http"
+	measure "$c list json http page 1, no cache" "$cupid_http$LIST?rowsPerPage=100&pageNumber=1" "$cupid_pid" get "$JSON"
+	nref["$c list json http page 1, no cache"]="nginx N=$N page 1 json http"
+	measure "$c query json http, no cache" "$cupid_http$q" "$cupid_pid" get "$JSON"
 	h=$(hwm_kb "$cupid_pid")
 	[ "$h" -gt "${rss[$N]}" ] && rss[$N]=$h
-	note["$c port xml http"]=rss
 	stop_pid "$cupid_pid"
 
-	measure "nginx N=$N page 1 json http" "http://127.0.0.1:$ng_http/page-$N.json" "$nginx_pid" get
+	# Writes last (they add ports): POST of 2 ports and PUT of one port, for each durability.
+	export BENCH_BODY BENCH_METHOD
+	for sync in full normal; do
+		start_cupid "$data" "$sync"
+		BENCH_METHOD=POST BENCH_BODY=$(ADD_BODY 2)
+		measure "$c POST 2 ports http sync=$sync" "$cupid_http$LIST" "$cupid_pid" write
+		sref["$c POST 2 ports http sync=$sync"]=$sync
+		BENCH_METHOD=PUT BENCH_BODY='{"DisplayName":"bench-put","HuntOrder":7}'
+		measure "$c PUT 1 port http sync=$sync" "$cupid_http$P" "$cupid_pid" write
+		sref["$c PUT 1 port http sync=$sync"]=$sync
+		h=$(hwm_kb "$cupid_pid")
+		[ "$h" -gt "${rss[$N]}" ] && rss[$N]=$h
+		stop_pid "$cupid_pid"
+	done
+	note["$c port xml http"]=rss
 
 	# json-server: the same port records (cupid's JSON, ObjectId as id), at most JS_MAX of them.
 	jn=$N
@@ -314,12 +337,14 @@ for N in "${ns_arr[@]}"; do
 	js=http://127.0.0.1:$js_port
 	wait_200 "$js/ports?_limit=1" 120 || { cat "$tmp/js.out" >&2; fail "json-server did not start"; }
 	j="json-server N=$jn"
-	measure "$j port json http" "$js/ports/$(cat "$tmp/js-$N/id")" "$js_pid" get "$JSON"
+	if [ -z "${rps["$j port json http"]:-}" ]; then # measured once per record count
+		measure "$j port json http" "$js/ports/$(cat "$tmp/js-$N/id")" "$js_pid" get "$JSON"
+		measure "$j page 1 json http" "$js/ports?_page=1&_limit=100" "$js_pid" get "$JSON"
+		BENCH_METHOD=POST BENCH_BODY=$(cat "$tmp/js-$N/post.json")
+		measure "$j POST 1 port http" "$js/ports" "$js_pid" write
+	fi
 	jref["$c port json http"]="$j port json http"
-	measure "$j page 1 json http" "$js/ports?_page=1&_limit=100" "$js_pid" get "$JSON"
 	jref["$c list json http page 1"]="$j page 1 json http"
-	BENCH_BODY=$(cat "$tmp/js-$N/post.json")
-	measure "$j POST 1 port http" "$js/ports" "$js_pid" post
 	jref["$c POST 2 ports http sync=full"]="$j POST 1 port http"
 	jref["$c POST 2 ports http sync=normal"]="$j POST 1 port http"
 	stop_pid "$js_pid"
@@ -336,30 +361,37 @@ done
 
 # --- the table -------------------------------------------------------------------------------
 echo
-row='%-44s %9s %8s %8s %7s %7s %9s  %s\n'
+row='%-48s %9s %8s %8s %7s %7s %7s %8s %9s  %s\n'
 # shellcheck disable=SC2059 # the format is the constant above
-printf "$row" target 'req/s' 'p50 ms' 'p99 ms' 'x nginx' 'x j-srv' 'peak RSS' 'socket errors'
+printf "$row" target 'req/s' 'p50 ms' 'p99 ms' 'x nginx' 'x hello' 'x j-srv' 'x sqlite' 'peak RSS' 'socket errors'
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 for r in "${rows[@]}"; do
-	xn="" xj="" m=""
+	xn="" xh="" xj="" xs="" m=""
 	[ -n "${nref[$r]:-}" ] && xn=$(ratio "${rps[$r]}" "${rps[${nref[$r]}]}")
+	[ -n "${href[$r]:-}" ] && xh=$(ratio "${rps[$r]}" "${rps[${href[$r]}]}")
 	[ -n "${jref[$r]:-}" ] && xj=$(ratio "${rps[$r]}" "${rps[${jref[$r]}]}")
+	[ -n "${sref[$r]:-}" ] && xs=$(ratio "${rps[$r]}" "${commits[${sref[$r]}]}")
 	if [ -n "${note[$r]:-}" ]; then
 		n=${r#cupid N=}
 		n=${n%% *}
 		m="$((rss[$n] / 1024)) MiB"
 	fi
 	# shellcheck disable=SC2059
-	printf "$row" "$r" "${rps[$r]}" "${p50[$r]}" "${p99[$r]}" "$xn" "$xj" "$m" "${sockerr[$r]:-}"
+	printf "$row" "$r" "${rps[$r]}" "${p50[$r]}" "${p99[$r]}" "$xn" "$xh" "$xj" "$xs" "$m" "${sockerr[$r]:-}"
 done
 for s in full normal; do
 	# shellcheck disable=SC2059
-	printf "$row" "sqlite_commit sync=$s (commits/s, no HTTP)" "${commits[$s]}" "" "" "" "" "" ""
+	printf "$row" "sqlite_commit sync=$s (commits/s, no HTTP)" "${commits[$s]}" "" "" "" "" "" "" "" ""
 done
 echo "req/s, p50, p99: wrk -t$THREADS -c$CONNS --timeout $TIMEOUT, ${DUR} after a $WARM warm-up; $pinning"
 echo "x nginx: cupid req/s over nginx serving the same body bytes (one port: from memory with return;"
-echo "  page 1: cupid's page in a file, open_file_cache on); x j-srv: over json-server on the same"
-echo "  workload (GET one record, GET 100 records, POST: cupid adds 2 ports, json-server 1 record)"
-echo "peak RSS: cupid's VmHWM for that N, on its first row (largest of its two processes: sync=full, then normal)"
+echo "  page 1: cupid's page in a file, open_file_cache on), measured just before; x hello: over the"
+echo "  libmicrohttpd hello-world (bench/hello.c) answering the one-port XML, measured just before;"
+echo "  x j-srv: over json-server on the same"
+echo "  workload (GET one record, GET 100 records, POST: cupid adds 2 ports, json-server 1 record);"
+echo "  x sqlite: over sqlite_commit's commits/s with the same synchronous setting"
+echo "no cache: cupid started with cache.max_bytes=0 (every GET reads the database)"
+echo "peak RSS: cupid's VmHWM for that N, on its first row (largest of its four processes: cache on, cache off,"
+echo "  writes with sync=full, writes with sync=normal)"
 echo "socket errors (connect/read/write/timeout): only Connection: close runs may have them"
 echo "== all keep-alive runs: 0 socket errors; all runs: 0 non-2xx responses"

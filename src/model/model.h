@@ -44,7 +44,11 @@ struct resource {
 	const char *from;   /* FROM clause with the joins that derived fields need */
 	const char *alias;  /* alias of table in from */
 	const char *sort;   /* default sort field */
-	const char *count_all; /* a query counting every row without a scan, or NULL */
+	/* A table of counts kept by triggers, "table:column", one row (column, n) for each value
+	 * of field count_by: counts with no filter or a filter on count_by are sums over it,
+	 * not scans of every row. NULL: none. */
+	const char *count_table;
+	const char *count_by;
 	const struct field *fields;
 	size_t nfields;
 };

@@ -42,8 +42,9 @@ const struct resource res_port = {
 	.coll = "Ports",
 	.path = "/vmrest/ports",
 	.table = "port",
-	/* port_count is kept by triggers (schema 4): the licence reads it on every POST */
-	.count_all = "SELECT coalesce(sum(n), 0) FROM port_count",
+	/* kept by triggers (schema 4): the licence reads the total on every POST */
+	.count_table = "port_count:group_id",
+	.count_by = "MediaPortGroupObjectId",
 	.from = "port p JOIN portgroup g ON g.ObjectId = p.MediaPortGroupObjectId"
 		" JOIN phonesystem s ON s.ObjectId = g.MediaSwitchObjectId"
 		" LEFT JOIN vmsserver v ON v.ObjectId = p.VmsServerObjectId",

@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,11 +31,16 @@ static void folded(struct buf *b, const char *expr, int style)
 		buf_printf(b, "%s COLLATE NOCASE", expr);
 }
 
-static void filter(struct buf *b, const struct resource *r, const struct listq *q, int style)
+/* WHERE for q's filter on expr (NULL: the field's own expression). */
+static void filter_on(struct buf *b, const struct resource *r, const struct listq *q,
+		      const char *expr, int style)
 {
 	if (q->filter < 0)
 		return;
-	const struct field *f = &r->fields[q->filter];
+	struct field fe = r->fields[q->filter];
+	if (expr)
+		fe.expr = expr;
+	const struct field *f = &fe;
 	bool pg = style == SQL_PG;
 	buf_puts(b, " WHERE ");
 	if (q->op == Q_STARTSWITH) {
@@ -89,11 +95,24 @@ static void order_term(struct buf *b, const char *expr, int how, bool desc, int 
 		buf_puts(b, " DESC");
 }
 
+static void filter(struct buf *b, const struct resource *r, const struct listq *q, int style)
+{
+	filter_on(b, r, q, NULL, style);
+}
+
 void sql_select(struct buf *b, const struct resource *r, const struct listq *q, bool count,
 		int style)
 {
-	if (count && q->filter < 0 && r->count_all) {
-		buf_puts(b, r->count_all);
+	if (count && r->count_table &&
+	    (q->filter < 0 || !strcmp(r->fields[q->filter].name, r->count_by))) {
+		/* Each row of the counts table stands for n rows with that value of count_by, so
+		 * the same filter on its key column sums exactly the rows it would count. */
+		const char *colon = strchr(r->count_table, ':');
+		char key[64];
+		snprintf(key, sizeof(key), "x.%s", colon + 1);
+		buf_printf(b, "SELECT coalesce(sum(x.n), 0) FROM %.*s x",
+			   (int)(colon - r->count_table), r->count_table);
+		filter_on(b, r, q, key, style);
 		return;
 	}
 	if (count) {
