@@ -151,7 +151,7 @@ $(BUILD)/bench/hello: bench/hello.c
 bench-quick:
 	bash bench/quick.sh
 
-# bench/run.sh: cupid against nginx, hello, a bare SQLite loop and json-server (about 6 min).
+# bench/run.sh: cupid against nginx, hello, a bare SQLite loop and json-server (about 30 min).
 .PHONY: bench
 bench:
 	bash bench/run.sh

@@ -159,6 +159,19 @@ measure() {
 	printf ' %s req/s%s\n' "${rps[$name]}" "${sockerr[$name]:+ (socket errors: ${sockerr[$name]})}" >&2
 }
 
+# The limit for writes: bare SQLite commits of one small row (WAL, synchronous=$2) on the same
+# disk, for as long as a wrk run, recorded as row "sqlite_commit $1" (commits/s).
+sqlite_commits() {
+	local name="sqlite_commit $1"
+	printf '   %-34s ...' "$name" >&2
+	rm -f "$tmp/commit.db" "$tmp/commit.db-wal" "$tmp/commit.db-shm"
+	"${srv[@]}" "$BUILD/bench/sqlite_commit" "$tmp/commit.db" "$2" "$SECS" >"$tmp/commit.out" ||
+		fail "sqlite_commit $2 failed"
+	rows+=("$name")
+	rps[$name]=$(awk '{print $1}' "$tmp/commit.out")
+	printf ' %s commits/s\n' "${rps[$name]}" >&2
+}
+
 read -r -a ns_arr <<<"$NS"
 echo "== wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'): -t$THREADS -c$CONNS --timeout $TIMEOUT, $WARM warm-up then $DUR measured," \
 	"--latency; $pinning; inventories: ${ns_arr[*]} ports"
@@ -293,13 +306,14 @@ for N in "${ns_arr[@]}"; do
 	# Writes last (they add ports): POST of 2 ports and PUT of one port, for each durability.
 	export BENCH_BODY BENCH_METHOD
 	for sync in full normal; do
+		sqlite_commits "N=$N sync=$sync" "$sync"
 		start_cupid "$data" "$sync"
 		BENCH_METHOD=POST BENCH_BODY=$(ADD_BODY 2)
 		measure "$c POST 2 ports http sync=$sync" "$cupid_http$LIST" "$cupid_pid" write
-		sref["$c POST 2 ports http sync=$sync"]=$sync
+		sref["$c POST 2 ports http sync=$sync"]="sqlite_commit N=$N sync=$sync"
 		BENCH_METHOD=PUT BENCH_BODY='{"DisplayName":"bench-put","HuntOrder":7}'
 		measure "$c PUT 1 port http sync=$sync" "$cupid_http$P" "$cupid_pid" write
-		sref["$c PUT 1 port http sync=$sync"]=$sync
+		sref["$c PUT 1 port http sync=$sync"]="sqlite_commit N=$N sync=$sync"
 		h=$(hwm_kb "$cupid_pid")
 		[ "$h" -gt "${rss[$N]}" ] && rss[$N]=$h
 		stop_pid "$cupid_pid"
@@ -350,14 +364,6 @@ for N in "${ns_arr[@]}"; do
 	stop_pid "$js_pid"
 done
 
-echo "== SQLite alone: one small row per transaction, WAL, for $SECS s"
-declare -A commits
-for s in full normal; do
-	"${srv[@]}" "$BUILD/bench/sqlite_commit" "$tmp/commit-$s.db" "$s" "$SECS" >"$tmp/commit.out" ||
-		fail "sqlite_commit $s failed"
-	commits[$s]=$(awk '{print $1}' "$tmp/commit.out")
-	echo "   $(cat "$tmp/commit.out")"
-done
 
 # --- the table -------------------------------------------------------------------------------
 echo
@@ -370,18 +376,14 @@ for r in "${rows[@]}"; do
 	[ -n "${nref[$r]:-}" ] && xn=$(ratio "${rps[$r]}" "${rps[${nref[$r]}]}")
 	[ -n "${href[$r]:-}" ] && xh=$(ratio "${rps[$r]}" "${rps[${href[$r]}]}")
 	[ -n "${jref[$r]:-}" ] && xj=$(ratio "${rps[$r]}" "${rps[${jref[$r]}]}")
-	[ -n "${sref[$r]:-}" ] && xs=$(ratio "${rps[$r]}" "${commits[${sref[$r]}]}")
+	[ -n "${sref[$r]:-}" ] && xs=$(ratio "${rps[$r]}" "${rps[${sref[$r]}]}")
 	if [ -n "${note[$r]:-}" ]; then
 		n=${r#cupid N=}
 		n=${n%% *}
 		m="$((rss[$n] / 1024)) MiB"
 	fi
 	# shellcheck disable=SC2059
-	printf "$row" "$r" "${rps[$r]}" "${p50[$r]}" "${p99[$r]}" "$xn" "$xh" "$xj" "$xs" "$m" "${sockerr[$r]:-}"
-done
-for s in full normal; do
-	# shellcheck disable=SC2059
-	printf "$row" "sqlite_commit sync=$s (commits/s, no HTTP)" "${commits[$s]}" "" "" "" "" "" "" "" ""
+	printf "$row" "$r" "${rps[$r]}" "${p50[$r]:-}" "${p99[$r]:-}" "$xn" "$xh" "$xj" "$xs" "$m" "${sockerr[$r]:-}"
 done
 echo "req/s, p50, p99: wrk -t$THREADS -c$CONNS --timeout $TIMEOUT, ${DUR} after a $WARM warm-up; $pinning"
 echo "x nginx: cupid req/s over nginx serving the same body bytes (one port: from memory with return;"
@@ -389,7 +391,8 @@ echo "  page 1: cupid's page in a file, open_file_cache on), measured just befor
 echo "  libmicrohttpd hello-world (bench/hello.c) answering the one-port XML, measured just before;"
 echo "  x j-srv: over json-server on the same"
 echo "  workload (GET one record, GET 100 records, POST: cupid adds 2 ports, json-server 1 record);"
-echo "  x sqlite: over sqlite_commit's commits/s with the same synchronous setting"
+echo "  x sqlite: over the commits/s of bench/sqlite_commit.c (one small row per transaction, no HTTP)"
+echo "  with the same synchronous setting, measured just before"
 echo "no cache: cupid started with cache.max_bytes=0 (every GET reads the database)"
 echo "peak RSS: cupid's VmHWM for that N, on its first row (largest of its four processes: cache on, cache off,"
 echo "  writes with sync=full, writes with sync=normal)"

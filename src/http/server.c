@@ -272,6 +272,13 @@ static void *writer_main(void *arg)
 			pthread_cond_wait(&w->cv, &w->mu);
 		if (!w->head)
 			break; /* stopping, and the queue is empty */
+		if (!w->head->next && !w->stop) {
+			/* One write waiting: let the request threads queue what they have read already,
+			 * so that it shares this commit. */
+			pthread_mutex_unlock(&w->mu);
+			sched_yield();
+			pthread_mutex_lock(&w->mu);
+		}
 		struct rctx *list = w->head, *last = list;
 		for (int n = 1; n < BATCH_MAX && last->next; n++)
 			last = last->next;
@@ -465,7 +472,9 @@ static int listen_on(struct server *s, struct listener *l, const char *addr, boo
 			 (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0) | (tls ? MHD_USE_TLS : 0);
 	struct MHD_OptionItem opts[] = {
 		{MHD_OPTION_SOCK_ADDR, 0, ai->ai_addr},
-		{MHD_OPTION_THREAD_POOL_SIZE, threads, NULL},
+		/* libmicrohttpd warns about a pool of one: one thread is no pool */
+		{threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_CONNECTION_LIMIT,
+		 threads > 1 ? threads : MAX_CONNS, NULL},
 		{MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY, NULL},
 		{MHD_OPTION_CONNECTION_TIMEOUT, HEAD_TIMEOUT_S, NULL},
 		{MHD_OPTION_CONNECTION_LIMIT, MAX_CONNS, NULL},
