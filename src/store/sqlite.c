@@ -102,9 +102,6 @@ static struct conn *conn_new(struct store *s, char *err, size_t errlen)
 	sqlite3_busy_timeout(c->db, 5000);
 	exec(c->db, s->sync_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
 	exec(c->db, "PRAGMA foreign_keys = ON");
-	/* The savepoints of a batch of writes journal the pages they change: in memory, not in
-	 * a temporary file. */
-	exec(c->db, "PRAGMA temp_store = MEMORY");
 	pthread_mutex_lock(&s->mu);
 	c->next = s->conns;
 	s->conns = c;
@@ -654,9 +651,13 @@ static int sq_open(struct store **out, const char *path, const char *synchronous
 		return -1;
 	}
 	s->sync_full = strcmp(synchronous, "normal") != 0;
-	/* No allocation statistics: they take a process-wide mutex on every allocation. Only
-	 * possible before SQLite's first use; later it is refused, harmlessly. */
+	/* Both only possible before SQLite's first use; later they are refused, harmlessly. No
+	 * allocation statistics: they take a process-wide mutex on every allocation. The
+	 * savepoints of a batch of writes journal the pages they change in memory up to 4 MiB
+	 * (not the default 64 KiB), beyond that in a temporary file (a POST of thousands of
+	 * ports), so memory stays bounded. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 4 << 20);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_mutex_init(&s->wmu, NULL);
 	pthread_key_create(&s->key, NULL);

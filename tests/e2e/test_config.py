@@ -482,3 +482,29 @@ def test_build_args_sanity():
     a = build_args(data_dir="/tmp/x")
     assert "--https.listen=127.0.0.1:0" in a and "--http.listen=127.0.0.1:0" in a
     assert not any("8443" in x for x in a)
+
+
+@pytest.mark.parametrize("threads", ["1", "3"])
+def test_http_threads(make_server, threads):
+    """http.threads sets the request threads per listener; with any number, reads keep being
+    answered while writes queue for the writer thread, and every write is kept."""
+    import concurrent.futures
+
+    srv = make_server({"http.threads": threads, "license.voice_ports": "1000"})
+    group = "575f43be-f5d0-4af7-a689-06d968227ff7"
+    body = (f'{{"MediaPortGroupObjectId":"{group}","VmsServerName":"ucbu-aricent-vm413",'
+            '"NumberOfPorts":2}')
+    before = int(srv.client().get_json("/vmrest/ports?rowsPerPage=0")["@total"])
+
+    def write(_):
+        return srv.client().post("/vmrest/ports", body=body, ctype=JSON).status
+
+    def read(_):
+        return srv.client().get(f"/vmrest/ports/{PORT1}").status
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=16) as ex:
+        writes = ex.map(write, range(20))
+        reads = ex.map(read, range(40))
+        assert list(writes) == [201] * 20 and list(reads) == [200] * 40
+    after = int(srv.client().get_json("/vmrest/ports?rowsPerPage=0")["@total"])
+    assert after == before + 40
