@@ -58,11 +58,13 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 set_pinning
 
-# A free TCP port on 127.0.0.1 (nothing answers a connect on it).
+# A free TCP port on 127.0.0.1 (nothing answers a connect on it), below the kernel's range of
+# ephemeral ports, where a client's own end of a connection could hold it.
 free_port() {
-	local p
+	local p lo
+	lo=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
 	for _ in $(seq 50); do
-		p=$((20000 + RANDOM % 40000))
+		p=$((10000 + RANDOM % (lo - 10000)))
 		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
 	done
 	return 1
