@@ -651,13 +651,9 @@ static int sq_open(struct store **out, const char *path, const char *synchronous
 		return -1;
 	}
 	s->sync_full = strcmp(synchronous, "normal") != 0;
-	/* Both only possible before SQLite's first use; later they are refused, harmlessly. No
-	 * allocation statistics: they take a process-wide mutex on every allocation. The
-	 * savepoints of a batch of writes journal the pages they change in memory up to 4 MiB
-	 * (not the default 64 KiB), beyond that in a temporary file (a POST of thousands of
-	 * ports), so memory stays bounded. */
+	/* No allocation statistics: they take a process-wide mutex on every allocation. Only
+	 * possible before SQLite's first use; later it is refused, harmlessly. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 4 << 20);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_mutex_init(&s->wmu, NULL);
 	pthread_key_create(&s->key, NULL);

@@ -70,3 +70,17 @@ def test_upgrade_from_schema_3_counts_existing_ports(make_server, tmp_path):
         assert kept == rows
     finally:
         db.close()
+
+
+def test_large_posts_back_to_back(make_server):
+    """POSTs of 10,000 ports one after another: each one's savepoint journal outgrows memory and
+    goes to a temporary file, and every one is kept (a larger in-memory journal once made the
+    second one fail with 'database or disk is full')."""
+    srv = make_server({"license.voice_ports": "1000000"})
+    cli = srv.client()
+    before = int(cli.get_json("/vmrest/ports?rowsPerPage=0")["@total"])
+    for _ in range(3):
+        add(cli, PG_ROHIT, 10000)
+    assert int(cli.get_json("/vmrest/ports?rowsPerPage=0")["@total"]) == before + 30000
+    rohit = cli.get_json(f"/vmrest/portgroups/{PG_ROHIT}")
+    assert int(rohit["PortCount"]) >= 30000
