@@ -330,6 +330,10 @@ static int sq_begin(struct store *s, bool write)
 {
 	struct conn *c = pthread_getspecific(s->wkey);
 	if (c && c->batch) {
+		/* An error that ended the batch's transaction (SQLite rolls back on some) leaves
+		 * nothing to join; a SAVEPOINT now would open a transaction of its own. */
+		if (sqlite3_get_autocommit(c->db))
+			return ERR_BUSY;
 		int rc = exec(c->db, "SAVEPOINT w");
 		c->nested = !rc;
 		return rc;
