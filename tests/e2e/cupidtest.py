@@ -3,6 +3,7 @@ over http.client, a raw-socket client for exact wire control, and the expected b
 SPEC (docs: /work/shared/cupi/SPEC.md), written from the SPEC, never from the implementation."""
 
 import base64
+import concurrent.futures
 import http.client
 import itertools
 import json
@@ -1047,3 +1048,38 @@ def assert_error(resp, status, code, fmt="xml", field=None):
     if field is not None:
         assert field in msg, f"message {msg!r} should name {field}"
     return msg
+
+
+# ---------------------------------------------------------------------------------------------
+# races
+
+def fire(reqs, timeout=90):
+    """reqs: [(server, method, path, body-dict-or-None)], each in its own thread on its own
+    connection, all sent together after a barrier. Returns [(status, body)] in order: the
+    Location text for a 201, the parsed JSON otherwise."""
+    barrier = threading.Barrier(len(reqs), timeout=30)
+
+    def one(req):
+        srv, method, path, body = req
+        conn = http.client.HTTPSConnection("127.0.0.1", srv.https_port,
+                                           context=insecure_context(), timeout=30)
+        try:
+            conn.connect()
+            barrier.wait()
+            hdrs = {"Authorization": basic(*ADMIN), "Accept": JSON}
+            data = None
+            if body is not None:
+                hdrs["Content-Type"] = JSON
+                data = json.dumps(body)
+            conn.request(method, path, body=data, headers=hdrs)
+            r = conn.getresponse()
+            raw = r.read()
+            if r.status == 201:
+                return r.status, raw.decode()
+            return r.status, (json.loads(raw) if raw else None)
+        finally:
+            conn.close()
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(reqs)) as ex:
+        futs = [ex.submit(one, r) for r in reqs]
+        return [f.result(timeout=timeout) for f in futs]

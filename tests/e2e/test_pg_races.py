@@ -7,8 +7,6 @@ Every request of a race is sent on its own connection, all released together by 
 every wait is bounded."""
 
 import collections
-import concurrent.futures
-import http.client
 import json
 import os
 import re
@@ -16,8 +14,8 @@ import threading
 
 import pytest
 
-from cupidtest import (ADMIN, JSON, PG_SIP, PS, STORE, VMS1, basic, insecure_context,
-                       pg_create_db, pg_drop_db, pg_uri, psql, start_server)
+from cupidtest import (JSON, PG_SIP, PS, STORE, VMS1, fire, pg_create_db, pg_drop_db, pg_uri,
+                       psql, start_server)
 
 pytestmark = pytest.mark.skipif(STORE != "postgresql",
                                 reason="PostgreSQL pass only (CUPID_TEST_PG); "
@@ -51,38 +49,6 @@ def ab(pair):
     a, b = pair
     a.client().load("seed")
     return a, b
-
-
-def fire(reqs, timeout=90):
-    """reqs: [(server, method, path, body-dict-or-None)], each in its own thread on its own
-    connection, all sent together after a barrier. Returns [(status, body)] in order: the
-    Location text for a 201, the parsed JSON otherwise."""
-    barrier = threading.Barrier(len(reqs), timeout=30)
-
-    def one(req):
-        srv, method, path, body = req
-        conn = http.client.HTTPSConnection("127.0.0.1", srv.https_port,
-                                           context=insecure_context(), timeout=30)
-        try:
-            conn.connect()
-            barrier.wait()
-            hdrs = {"Authorization": basic(*ADMIN), "Accept": JSON}
-            data = None
-            if body is not None:
-                hdrs["Content-Type"] = JSON
-                data = json.dumps(body)
-            conn.request(method, path, body=data, headers=hdrs)
-            r = conn.getresponse()
-            raw = r.read()
-            if r.status == 201:
-                return r.status, raw.decode()
-            return r.status, (json.loads(raw) if raw else None)
-        finally:
-            conn.close()
-
-    with concurrent.futures.ThreadPoolExecutor(max_workers=len(reqs)) as ex:
-        futs = [ex.submit(one, r) for r in reqs]
-        return [f.result(timeout=timeout) for f in futs]
 
 
 def code(body):

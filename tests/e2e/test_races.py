@@ -3,14 +3,11 @@ PortNumInGroup and the single DefaultTRaPSwitch hold under parallel requests, fr
 process and from two processes sharing one SQLite database. Every request of a race is sent on
 its own connection, all released together by a barrier; every wait is bounded."""
 
-import concurrent.futures
-import http.client
 import json
-import threading
 
 import pytest
 
-from cupidtest import ADMIN, JSON, basic, insecure_context, start_server
+from cupidtest import JSON, fire, start_server
 
 LICENCE = 60
 MAX_GROUPS = 20
@@ -49,37 +46,6 @@ def servers(request, one, two):
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-def fire(reqs, timeout=90):
-    """reqs: [(server, method, path, body-dict-or-None)]. Each runs in its own thread on its own
-    connection; all are sent together after a barrier. Returns [(status, parsed JSON or None)]
-    in the order of reqs."""
-    barrier = threading.Barrier(len(reqs), timeout=30)
-
-    def one(req):
-        srv, method, path, body = req
-        conn = http.client.HTTPSConnection("127.0.0.1", srv.https_port,
-                                           context=insecure_context(), timeout=30)
-        try:
-            conn.connect()
-            barrier.wait()
-            hdrs = {"Authorization": basic(*ADMIN), "Accept": JSON}
-            data = None
-            if body is not None:
-                hdrs["Content-Type"] = JSON
-                data = json.dumps(body)
-            conn.request(method, path, body=data, headers=hdrs)
-            r = conn.getresponse()
-            raw = r.read()
-            if r.status == 201:
-                return r.status, raw.decode()
-            return r.status, (json.loads(raw) if raw else None)
-        finally:
-            conn.close()
-
-    with concurrent.futures.ThreadPoolExecutor(max_workers=len(reqs)) as ex:
-        return list(ex.map(one, reqs, timeout=timeout))
-
 
 def code(result):
     status, body = result
