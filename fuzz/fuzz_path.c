@@ -23,12 +23,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < nseg; i++)
 		if (!seg[i] || (rc == 0 && strlen(seg[i]) > size))
 			abort();
-	const char *id = NULL;
-	const struct route *rt = router_match(seg, nseg, &id);
+	const char *ids[2] = {NULL, NULL};
+	const struct route *rt = router_match(seg, nseg, ids);
 	if (rt) {
 		if (rt < router_routes || rt >= router_routes + router_nroutes)
 			abort();
-		if (strstr(rt->pattern, "{id}") && (!id || !*id))
+		if (strstr(rt->pattern, "{id}") && (!ids[0] || !*ids[0]))
+			abort();
+		if (strstr(rt->pattern, "Id}") && (!ids[1] || !*ids[1]))
 			abort();
 	}
 out:

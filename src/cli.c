@@ -47,8 +47,12 @@ int cli_export(struct app *app, FILE *out)
 		const char *key;
 		const struct resource *r;
 	} sections[] = {{"vmsservers", &res_vmsserver},
+			{"sipsecurityprofiles", &res_sipprofile},
 			{"phonesystems", &res_phonesystem},
+			{"axlservers", &res_axlserver},
 			{"portgroups", &res_portgroup},
+			{"portgroupservers", &res_pgserver},
+			{"portgroupcodecs", &res_pgcodec},
 			{"ports", &res_port}};
 	struct arena *a = arena_new(1u << 20);
 	struct buf b = {0};

@@ -1,6 +1,7 @@
-/* cupid clone (clone.h): pages through a CUPI server's /vmrest/vmsservers, phonesystems,
- * portgroups and ports with libcurl's multi interface (a few requests at once, 503 retried with
- * exponential backoff) and keeps the fields a fixture document needs (SPEC §6.4). */
+/* cupid clone (clone.h): pages through a CUPI server's /vmrest/vmsservers, sipsecurityprofiles,
+ * phonesystems (and their axlservers), portgroups (and their portgroupservers and
+ * portgroupcodecs) and ports with libcurl's multi interface (a few requests at once, 503 retried
+ * with exponential backoff) and keeps the fields a fixture document needs (SPEC §6.4, §5.16). */
 #include "clone.h"
 
 #include <curl/curl.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <time.h>
 
@@ -105,7 +107,11 @@ enum state { WAITING, RUNNING, DONE };
 
 /* One GET: the count (page 0) or one page; retried while the server answers 503. */
 struct get {
+	char *path;    /* the collection, owned */
+	size_t parent; /* a sub-collection's: the index of its parent object */
 	long page;
+	bool optional; /* a 404 means the source has no such collection: missing */
+	bool missing;
 	int attempts;
 	double not_before; /* monotonic seconds */
 	enum state state;
@@ -144,14 +150,14 @@ static size_t on_data(char *p, size_t size, size_t n, void *ud)
 	return b->oom ? 0 : size * n;
 }
 
-static int start(struct clone *c, const char *path, struct get *g)
+static int start(struct clone *c, struct get *g)
 {
 	char url[1400];
 	if (g->page)
-		snprintf(url, sizeof(url), "%s%s?rowsPerPage=%ld&pageNumber=%ld", c->base, path,
+		snprintf(url, sizeof(url), "%s%s?rowsPerPage=%ld&pageNumber=%ld", c->base, g->path,
 			 c->rows, g->page);
 	else
-		snprintf(url, sizeof(url), "%s%s?pageNumber=0", c->base, path);
+		snprintf(url, sizeof(url), "%s%s?pageNumber=0", c->base, g->path);
 	g->body.len = 0;
 	g->errbuf[0] = 0;
 	CURL *h = curl_easy_init();
@@ -202,8 +208,9 @@ static void error_text(const struct buf *b, char *out, size_t n)
 }
 
 /* Judges a finished GET: 0 done (g->doc set), 1 to be retried, -1 failed (message printed). */
-static int finish(struct clone *c, const char *path, struct get *g, CURLcode res)
+static int finish(struct clone *c, struct get *g, CURLcode res)
 {
+	const char *path = g->path;
 	long status = 0;
 	char detail[600] = "";
 	curl_easy_getinfo(g->h, CURLINFO_RESPONSE_CODE, &status);
@@ -241,6 +248,10 @@ static int finish(struct clone *c, const char *path, struct get *g, CURLcode res
 		fprintf(stderr, "cupid: clone: %s refused the credentials of user %s (401%s%s)\n",
 			c->base, c->o->user, *detail ? " " : "", detail);
 		return -1;
+	}
+	if (status == 404 && g->optional) {
+		g->missing = true;
+		return 0;
 	}
 	if (status != 200) {
 		fprintf(stderr, "cupid: clone: GET %s%s answered %ld%s%s\n", c->base, path, status,
@@ -289,13 +300,15 @@ static long total_of(json_t *doc)
 	return -1;
 }
 
-/* Runs every GET of gets[0..n) on path, at most c->parallel at once, retrying 503s; prints
- * progress as the pages (lists of elem) arrive. Returns 0, or -1 (message printed). */
-static int run(struct clone *c, const char *path, const char *elem, struct get *gets, size_t n,
-	       long total)
+/* Runs every GET of gets[0..n), at most c->parallel at once, retrying 503s; prints progress
+ * ("label got of total") as the pages (lists of elem) arrive, when quiet at most once a second.
+ * Returns 0, or -1 (message printed). */
+static int run(struct clone *c, const char *label, const char *elem, struct get *gets, size_t n,
+	       long total, bool quiet)
 {
 	size_t done = 0;
 	long running = 0, got = 0;
+	double shown = 0;
 	int rc = 0;
 	while (!rc && done < n) {
 		double t = now_s(), wait = 1.0;
@@ -309,7 +322,7 @@ static int run(struct clone *c, const char *path, const char *elem, struct get *
 			}
 			if (running >= c->parallel)
 				continue;
-			if (start(c, path, g)) {
+			if (start(c, g)) {
 				fprintf(stderr, "cupid: clone: cannot start a request\n");
 				rc = -1;
 			} else {
@@ -328,7 +341,7 @@ static int run(struct clone *c, const char *path, const char *elem, struct get *
 			char *priv = NULL;
 			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &priv);
 			struct get *g = (struct get *)priv;
-			int f = rc ? -1 : finish(c, path, g, m->data.result);
+			int f = rc ? -1 : finish(c, g, m->data.result);
 			curl_multi_remove_handle(c->multi, g->h);
 			curl_easy_cleanup(g->h);
 			g->h = NULL;
@@ -345,8 +358,11 @@ static int run(struct clone *c, const char *path, const char *elem, struct get *
 				long k = elements(g->doc, elem, &one);
 				if (g->page && k > 0) {
 					got += k;
-					fprintf(stderr, "cupid: clone: %s %ld of %ld\n", path + 8,
-						got, total);
+					if (!quiet || got == total || now_s() - shown >= 1.0) {
+						shown = now_s();
+						fprintf(stderr, "cupid: clone: %s %ld of %ld\n",
+							label, got, total);
+					}
 				}
 			}
 		}
@@ -366,80 +382,130 @@ static int run(struct clone *c, const char *path, const char *elem, struct get *
 static void gets_free(struct get *g, size_t n)
 {
 	for (size_t i = 0; g && i < n; i++) {
+		free(g[i].path);
 		buf_free(&g[i].body);
 		json_decref(g[i].doc);
 	}
 	free(g);
 }
 
-/* Reads every object of r: the count first, then the pages. *items gets them in the server's
- * order. Returns 0 or -1 (message printed). */
-static int fetch(struct clone *c, const struct resource *r, json_t **items)
+/* r's collection (below parent, whose ObjectId is percent-encoded, when r is a
+ * sub-collection), or NULL when out of memory. The caller frees it. */
+static char *path_of(const struct resource *r, json_t *parent)
 {
-	const char *path = r->path;
-	struct get *gets = calloc(1, sizeof(*gets));
-	size_t npages = 0;
+	const char *at = r->parent ? strstr(r->path, "{id}") : NULL;
+	const char *id = json_string_value(json_object_get(parent, "ObjectId"));
+	struct buf b = {0};
+	if (!at)
+		return strdup(r->path);
+	if (!id)
+		return NULL;
+	buf_printf(&b, "%.*s", (int)(at - r->path), r->path);
+	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+		if ((*p >= '0' && *p <= '9') || ((*p | 32) >= 'a' && (*p | 32) <= 'z') ||
+		    strchr("-._~", *p))
+			buf_putc(&b, (char)*p);
+		else
+			buf_printf(&b, "%%%02X", *p);
+	buf_puts(&b, at + 4);
+	if (b.oom)
+		buf_free(&b);
+	return b.data;
+}
+
+/* Reads every object of r, below each of parents when r is a sub-collection: all the counts
+ * first, then all the pages. *items gets them in the server's order, each with its parent's
+ * ObjectId in r->parent (the path decides, SPEC §5.7.1). A 404 of a sub-collection counts as
+ * empty; when every parent's answered 404, or /vmrest/sipsecurityprofiles did, the source has
+ * no such collection and *items is NULL. Returns 0 or -1 (message printed). */
+static int fetch(struct clone *c, const struct resource *r, json_t *parents, json_t **items)
+{
+	const char *label = strrchr(r->path, '/') + 1;
+	size_t np = r->parent ? json_array_size(parents) : 1, npages = 0, nmissing = 0;
+	struct get *counts = calloc(np + 1, sizeof(*counts)), *pages = NULL;
+	long *totals = calloc(np + 1, sizeof(*totals)), sum = 0;
 	json_t *seen = json_object();
 	int rc = -1;
 	*items = json_array();
-	if (!gets || !seen || !*items || run(c, path, r->elem, gets, 1, 0))
+	if (!counts || !totals || !seen || !*items)
 		goto out;
-	long total = total_of(gets[0].doc);
-	if (total < 0) {
-		fprintf(stderr, "cupid: clone: GET %s%s?pageNumber=0 has no @total\n", c->base,
-			path);
-		goto out;
+	for (size_t i = 0; i < np; i++) {
+		counts[i].optional = r->parent || r == &res_sipprofile;
+		if (!(counts[i].path = path_of(r, json_array_get(parents, i))))
+			goto out;
 	}
-	npages = (size_t)((total + c->rows - 1) / c->rows);
-	gets_free(gets, 1);
-	if (!(gets = calloc(npages + 1, sizeof(*gets))))
+	if (run(c, label, r->elem, counts, np, 0, false))
 		goto out;
-	for (size_t i = 0; i < npages; i++)
-		gets[i].page = (long)i + 1;
-	if (run(c, path, r->elem, gets, npages, total))
-		goto out;
-	for (size_t i = 0; i < npages; i++) {
-		json_t *one;
-		long k = elements(gets[i].doc, r->elem, &one), t = total_of(gets[i].doc);
-		if (k < 0) {
-			fprintf(stderr,
-				"cupid: clone: page %zu of %s: \"%s\" is neither an object nor "
-				"a list of objects\n",
-				i + 1, path, r->elem);
+	for (size_t i = 0; i < np; i++) {
+		if (counts[i].missing) {
+			nmissing++;
+			continue;
+		}
+		if ((totals[i] = total_of(counts[i].doc)) < 0) {
+			fprintf(stderr, "cupid: clone: GET %s%s?pageNumber=0 has no @total\n",
+				c->base, counts[i].path);
 			goto out;
 		}
-		if (t != total) {
+		sum += totals[i];
+		npages += (size_t)((totals[i] + c->rows - 1) / c->rows);
+	}
+	if (np && nmissing == np) {
+		json_decref(*items);
+		*items = NULL;
+		rc = 0;
+		goto out;
+	}
+	if (!(pages = calloc(npages + 1, sizeof(*pages))))
+		goto out;
+	for (size_t i = 0, k = 0; i < np; i++)
+		for (long p = 1; (p - 1) * c->rows < totals[i]; p++, k++) {
+			pages[k].parent = i;
+			pages[k].page = p;
+			if (!(pages[k].path = strdup(counts[i].path)))
+				goto out;
+		}
+	if (run(c, label, r->elem, pages, npages, sum, r->parent != NULL))
+		goto out;
+	for (size_t i = 0; i < npages; i++) {
+		struct get *g = &pages[i];
+		json_t *one, *list = json_object_get(g->doc, r->elem);
+		json_t *pid = json_object_get(json_array_get(parents, g->parent), "ObjectId");
+		long k = elements(g->doc, r->elem, &one), t = total_of(g->doc);
+		long want = totals[g->parent] - (g->page - 1) * c->rows;
+		if (k < 0) {
 			fprintf(stderr,
-				"cupid: clone: %s changed while it was read (%ld, then %ld "
-				"objects); run the clone again\n",
-				path, total, t);
+				"cupid: clone: page %ld of %s: \"%s\" is neither an object nor "
+				"a list of objects\n",
+				g->page, g->path, r->elem);
+			goto out;
+		}
+		if (t != totals[g->parent] || k != (want < c->rows ? want : c->rows)) {
+			fprintf(stderr,
+				"cupid: clone: %s changed while it was read (%ld objects counted, "
+				"then %ld, and %ld on page %ld); run the clone again\n",
+				g->path, totals[g->parent], t, k, g->page);
 			goto out;
 		}
 		for (long j = 0; j < k; j++) {
-			json_t *e =
-			    one ? one
-				: json_array_get(json_object_get(gets[i].doc, r->elem), (size_t)j);
+			json_t *e = one ? one : json_array_get(list, (size_t)j);
 			const char *id = json_string_value(json_object_get(e, "ObjectId"));
 			if (!id || json_object_get(seen, id)) {
 				fprintf(stderr,
 					"cupid: clone: %s: an object %s; run the clone again\n",
-					path, id ? "came twice" : "has no ObjectId");
+					g->path, id ? "came twice" : "has no ObjectId");
 				goto out;
 			}
 			json_object_set_new(seen, id, json_true());
+			if (r->parent)
+				json_object_set(e, r->parent, pid);
 			json_array_append(*items, e);
 		}
 	}
-	if ((long)json_array_size(*items) != total) {
-		fprintf(stderr,
-			"cupid: clone: %s changed while it was read (%ld objects counted, "
-			"%zu read); run the clone again\n",
-			path, total, json_array_size(*items));
-		goto out;
-	}
 	rc = 0;
 out:
-	gets_free(gets, npages ? npages : 1);
+	gets_free(counts, np);
+	gets_free(pages, npages);
+	free(totals);
 	json_decref(seen);
 	return rc;
 }
@@ -461,8 +527,9 @@ static const char *text_of(json_t *v, char *num, size_t n)
 }
 
 /* What a fixture keeps of an object of r, derived from r's field table: every field stored in
- * cupid's own table and shown by the API (ObjectIds, names, numbers, capabilities, every W
- * field), except a VMS server's ClusterMemberId (its place in the list). */
+ * cupid's own table and shown by the API (ObjectIds, parents' ids, names, numbers,
+ * capabilities, every W field), except a VMS server's ClusterMemberId (its place in the list).
+ * CcmAXLPassword is not stored, and no CUPI server shows it: it is never copied. */
 static json_t *fixture_obj(const struct resource *r, json_t *e)
 {
 	char num[32], tnum[32];
@@ -472,7 +539,7 @@ static json_t *fixture_obj(const struct resource *r, json_t *e)
 	for (size_t i = 0; o && i < r->nfields; i++) {
 		const struct field *f = &r->fields[i];
 		if (!f->stored || f->acc == A_IN || (f->flags & F_NOOUT) ||
-		    !strcmp(f->name, "ClusterMemberId"))
+		    !strcmp(f->name, "ClusterMemberId") || !strcmp(f->name, "CcmAXLPassword"))
 			continue;
 		const char *s = text_of(json_object_get(e, f->name), num, sizeof(num));
 		/* An empty value only where cupid accepts one (MwiOnCode, SkinnyDevicePrefix). */
@@ -492,20 +559,127 @@ static json_t *fixture_obj(const struct resource *r, json_t *e)
 	return o;
 }
 
+/* In the order of SPEC §5.16.1, which puts every parent before its children. absent says
+ * what a copy gets when the source has no such collection (the key is then left out). */
+enum { S_VMS, S_PROFILES, S_PS, S_AXL, S_PG, S_PGSERVERS, S_PGCODECS, S_PORTS, NSECTIONS };
 static const struct {
 	const char *key;
 	const struct resource *r;
-} sections[] = {{"vmsservers", &res_vmsserver},
-		{"phonesystems", &res_phonesystem},
-		{"portgroups", &res_portgroup},
-		{"ports", &res_port}};
-#define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
+	const char *what, *absent;
+} sections[NSECTIONS] = {
+    {"vmsservers", &res_vmsserver, "VMS servers", NULL},
+    {"sipsecurityprofiles", &res_sipprofile, "SIP security profiles", "cupid's built-in ones"},
+    {"phonesystems", &res_phonesystem, "phone systems", NULL},
+    {"axlservers", &res_axlserver, "AXL servers", "none"},
+    {"portgroups", &res_portgroup, "port groups", NULL},
+    {"portgroupservers", &res_pgserver, "port group servers", "none"},
+    {"portgroupcodecs", &res_pgcodec, "port group codecs", "the default codecs"},
+    {"ports", &res_port, "ports", NULL},
+};
+
+/* The codec definitions of every cupid (SPEC §5.10). */
+static const char *const codec_defs[][2] = {
+    {"0a588d98-bcd0-43f7-beed-4066b1b8bd89", "G.711 mu-law"},
+    {"568914d1-6ac1-42f9-94fb-8d6beddef6cb", "G.711 a-law"},
+    {"40ee229d-e585-4b01-87af-e01283c34dd4", "G.722"},
+    {"07f16d07-3057-47e8-9029-9abee97dfffe", "G.729"},
+    {"0f437ce5-81b5-458c-a92f-cff6dbd90163", "iLBC"},
+};
+#define NDEFS (sizeof(codec_defs) / sizeof(codec_defs[0]))
+
+static bool alnum(char ch)
+{
+	return (ch >= '0' && ch <= '9') || ((ch | 32) >= 'a' && (ch | 32) <= 'z');
+}
+
+/* Equal with every character but ASCII letters and digits dropped, case-insensitively. */
+static bool same_name(const char *a, const char *b)
+{
+	for (;; a++, b++) {
+		while (*a && !alnum(*a))
+			a++;
+		while (*b && !alnum(*b))
+			b++;
+		if (!*a || !*b)
+			return !*a && !*b;
+		if ((*a | (*a > '9' ? 32 : 0)) != (*b | (*b > '9' ? 32 : 0)))
+			return false;
+	}
+}
+
+/* Points each codec at the local definition it names, by id or else by name (SPEC §5.16.3),
+ * and leaves out those that match none, or one their group already advertises. Returns how
+ * many were left out. */
+static long match_codecs(json_t *codecs)
+{
+	json_t *have = json_object();
+	long left_out = 0;
+	for (size_t i = 0; i < json_array_size(codecs);) {
+		json_t *e = json_array_get(codecs, i);
+		const char *id = json_string_value(json_object_get(e, "RtpCodecDefObjectId"));
+		const char *name = json_string_value(json_object_get(e, "RtpCodecDefDisplayName"));
+		const char *group = json_string_value(json_object_get(e, "MediaPortGroupObjectId"));
+		const char *def = NULL;
+		for (size_t d = 0; id && !def && d < NDEFS; d++)
+			if (!strcasecmp(id, codec_defs[d][0]))
+				def = codec_defs[d][0];
+		for (size_t d = 0; name && !def && d < NDEFS; d++)
+			if (same_name(name, codec_defs[d][1]))
+				def = codec_defs[d][0];
+		char key[300];
+		snprintf(key, sizeof(key), "%s %.200s", def ? def : "", group ? group : "");
+		if (!def || json_object_get(have, key)) {
+			json_array_remove(codecs, i);
+			left_out++;
+			continue;
+		}
+		json_object_set_new(have, key, json_true());
+		json_object_set_new(e, "RtpCodecDefObjectId", json_string(def));
+		i++;
+	}
+	json_decref(have);
+	return left_out;
+}
+
+/* Leaves out the servers whose service their group's type does not accept here (SPEC §5.8.2;
+ * by TelephonyIntegrationMethodEnum: SCCP, SIP, PIMG/TIMG). Returns how many. */
+static long match_servers(json_t *servers, json_t *groups)
+{
+	static const long accepts[4][2] = {{0}, {100, 101}, {101, 102}, {104}};
+	json_t *types = json_object();
+	long left_out = 0;
+	for (size_t i = 0; i < json_array_size(groups); i++) {
+		json_t *g = json_array_get(groups, i);
+		json_object_set(types, json_string_value(json_object_get(g, "ObjectId")),
+				json_object_get(g, "TelephonyIntegrationMethodEnum"));
+	}
+	for (size_t i = 0; i < json_array_size(servers);) {
+		json_t *e = json_array_get(servers, i);
+		const char *group = json_string_value(json_object_get(e, "MediaPortGroupObjectId"));
+		char tnum[32], snum[32];
+		const char *type =
+		    text_of(json_object_get(types, group ? group : ""), tnum, sizeof(tnum));
+		const char *svc =
+		    text_of(json_object_get(e, "MediaRemoteServiceEnum"), snum, sizeof(snum));
+		long t, n;
+		/* Without a known type or service, the target's own checks decide. */
+		if (type && svc && !number(type, 1, 3, &t) &&
+		    (number(svc, 0, 999, &n) || !n || (n != accepts[t][0] && n != accepts[t][1]))) {
+			json_array_remove(servers, i);
+			left_out++;
+			continue;
+		}
+		i++;
+	}
+	json_decref(types);
+	return left_out;
+}
 
 /* Writes the document, one object a line; VMS servers in ClusterMemberId order (their place
  * in the list gives it back), and none at all when the source listed none. */
 static void document(json_t *items[NSECTIONS], struct buf *b)
 {
-	json_t *v = items[0];
+	json_t *v = items[S_VMS];
 	if (json_array_size(v) == 2) {
 		const char *m0 =
 		    json_string_value(json_object_get(json_array_get(v, 0), "ClusterMemberId"));
@@ -518,7 +692,7 @@ static void document(json_t *items[NSECTIONS], struct buf *b)
 	int n = 0;
 	buf_putc(b, '{');
 	for (size_t s = 0; s < NSECTIONS; s++) {
-		if (s == 0 && !json_array_size(v))
+		if (!items[s] || (s == S_VMS && !json_array_size(v)))
 			continue;
 		buf_printf(b, "%s\"%s\":[", n++ ? ",\n" : "", sections[s].key);
 		for (size_t i = 0; i < json_array_size(items[s]); i++) {
@@ -613,9 +787,30 @@ int clone_run(const struct clone_opts *o, struct app *app)
 	/* Never more than a few connections, whatever the retries do. */
 	curl_multi_setopt(c.multi, CURLMOPT_MAX_HOST_CONNECTIONS, c.parallel);
 	curl_multi_setopt(c.multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, c.parallel);
-	for (size_t s = 0; s < NSECTIONS; s++)
-		if (fetch(&c, sections[s].r, &items[s]))
+	for (size_t s = 0; s < NSECTIONS; s++) {
+		const struct resource *r = sections[s].r;
+		json_t *parents = NULL;
+		for (size_t p = 0; p < s; p++)
+			if (sections[p].r == r->parent_res)
+				parents = items[p];
+		if (fetch(&c, r, parents, &items[s]))
 			goto out;
+		if (!items[s])
+			fprintf(stderr, "cupid: clone: %s has no %s: the copy gets %s\n", c.base,
+				r->path, sections[s].absent);
+	}
+	long codecs = match_codecs(items[S_PGCODECS]);
+	long servers = match_servers(items[S_PGSERVERS], items[S_PG]);
+	if (codecs)
+		fprintf(stderr,
+			"cupid: clone: left out %ld port group codec%s that match%s no codec "
+			"definition here, or one the group already advertises\n",
+			codecs, codecs == 1 ? "" : "s", codecs == 1 ? "es" : "");
+	if (servers)
+		fprintf(stderr,
+			"cupid: clone: left out %ld port group server%s whose service the port "
+			"group's type does not accept here\n",
+			servers, servers == 1 ? "" : "s");
 	document(items, &doc);
 	if (doc.oom) {
 		fprintf(stderr, "cupid: clone: out of memory\n");
@@ -623,11 +818,11 @@ int clone_run(const struct clone_opts *o, struct app *app)
 	}
 	if (app ? load(app, &doc) : write_out(o->out, &doc))
 		goto out;
-	fprintf(stderr,
-		"cupid: clone: %s: %zu VMS servers, %zu phone systems, %zu port groups, %zu ports "
-		"(%ld requests, %ld answered 503 and retried)\n",
-		c.base, json_array_size(items[0]), json_array_size(items[1]),
-		json_array_size(items[2]), json_array_size(items[3]), c.requests, c.retries);
+	fprintf(stderr, "cupid: clone: %s:", c.base);
+	for (size_t s = 0; s < NSECTIONS; s++)
+		fprintf(stderr, "%s %zu %s", s ? "," : "", json_array_size(items[s]),
+			sections[s].what);
+	fprintf(stderr, " (%ld requests, %ld answered 503 and retried)\n", c.requests, c.retries);
 	rc = 0;
 out:
 	explicit_bzero(c.password, sizeof(c.password));

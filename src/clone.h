@@ -1,5 +1,6 @@
-/* cupid clone: reads a live CUPI server's telephony inventory (VMS servers, phone systems, port
- * groups, ports) through its own API, as a careful client would, into a fixture document. */
+/* cupid clone: reads a live CUPI server's telephony inventory (VMS servers, SIP security
+ * profiles, phone systems and their AXL servers, port groups and their servers and codecs, ports)
+ * through its own API, as a careful client would, into a fixture document (SPEC §5.16.3). */
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
@@ -25,6 +26,7 @@ int clone_arg(struct clone_opts *o, int argc, char **argv, int i, char *err, siz
 
 /* Runs the clone: the password is read from stdin or a prompt (never argv). With app NULL
  * the fixture document goes to o->out (or stdout); otherwise it replaces app's inventory in
- * one transaction (--load). Returns the exit code: 0, 1 (failed, message on stderr) or 2
- * (bad usage). */
+ * one transaction (--load). Codecs that match no local definition and servers that their
+ * group's type refuses are left out, with a count on stderr; no AXL password is ever copied.
+ * Returns the exit code: 0, 1 (failed, message on stderr) or 2 (bad usage). */
 int clone_run(const struct clone_opts *o, struct app *app);

@@ -1,4 +1,5 @@
-// cupid's web page: phone systems, port groups and ports through the public /vmrest API.
+// cupid's web page: phone systems, port groups (with their servers and codecs) and ports,
+// through the public /vmrest API.
 // The credentials live in one variable of this closure and nowhere else (no storage, no
 // cookies, no URL). Every request says X-Requested-With: cupid-ui, so a 401 never opens the
 // browser's own login dialog, and Accept: application/json.
@@ -12,6 +13,16 @@
 		['CapAnswer', 'Answer'], ['CapNotification', 'Notify'], ['CapMWI', 'MWI'],
 		['CapTrapConnection', 'TRAP'], ['CapDeliverAmis', 'AMIS'],
 	];
+	// Port group servers (SPEC §5.8.2): each service's name and default ports, and the services
+	// each group type accepts, its primary service first.
+	const SERVICES = {
+		100: { name: 'Cisco Unified CM', port: '2000', tls: '2443' },
+		101: { name: 'TFTP', port: '69', tls: '' },
+		102: { name: 'SIP server', port: '5060', tls: '5061' },
+		104: { name: 'PIMG/TIMG', port: '5060', tls: '5061' },
+	};
+	const ACCEPTS = { 1: [100, 101], 2: [102, 101], 3: [104] };
+	const SKINNY = { 10: 'Cisco Unified CM', 20: 'Cisco Unified CM Express' };
 
 	let auth = null; // "Basic …" while logged in
 	let searchTimer = null;
@@ -19,7 +30,8 @@
 	const st = {
 		phonesystems: [], psId: null,
 		groups: [], pgId: null,
-		servers: [], templates: [],
+		servers: [], templates: [], codecDefs: [],
+		panel: { servers: [], codecs: [], seq: 0 }, // the selected group's servers and codecs
 		ports: { search: '', rows: 10, page: 1, total: 0, items: [], sort: { col: 'DisplayName', dir: 'asc' }, seq: 0 },
 	};
 
@@ -167,6 +179,8 @@
 
 	function resetState() {
 		st.phonesystems = []; st.psId = null; st.groups = []; st.pgId = null;
+		Object.assign(st.panel, { servers: [], codecs: [] });
+		st.panel.seq++;
 		Object.assign(st.ports, { search: '', page: 1, total: 0, items: [] });
 		st.ports.seq++;
 		$('#ports-search').value = '';
@@ -203,11 +217,14 @@
 			attempt('Reading the port group templates failed', async () => {
 				st.templates = items(await api('GET', '/vmrest/portgrouptemplates'), 'PortGroupTemplate');
 			}),
+			attempt('Reading the codec definitions failed', async () => {
+				st.codecDefs = items(await api('GET', '/vmrest/rtpcodecdefs'), 'RtpCodecDef');
+			}),
 		]);
 		if (!auth) return;
 		await attempt('Reading the phone systems failed', loadPhoneSystems);
 		await attempt('Reading the port groups failed', loadGroups);
-		await attempt('Reading the ports failed', loadPorts);
+		await Promise.all([readPanel(), attempt('Reading the ports failed', loadPorts)]);
 	}
 
 	function setMeter(id, used, max, unit) {
@@ -280,12 +297,30 @@
 		renderPorts();
 	}
 
+	// The selected group's servers and codecs, each list in cupid's default order.
+	async function loadPanel() {
+		const pn = st.panel;
+		const seq = ++pn.seq;
+		let servers = [];
+		let codecs = [];
+		if (st.pgId) {
+			const base = `/vmrest/portgroups/${st.pgId}`;
+			const [s, c] = await Promise.all([api('GET', `${base}/portgroupservers`), api('GET', `${base}/portgroupcodecs`)]);
+			servers = items(s, 'PortGroupServer');
+			codecs = items(c, 'PortGroupCodec');
+		}
+		if (seq !== pn.seq) return; // a newer request is on its way
+		Object.assign(pn, { servers, codecs });
+		renderPanel();
+	}
+	const readPanel = () => attempt('Reading the servers and codecs failed', loadPanel);
+
 	// After a change: the licence, the lists and their counts.
 	async function refresh() {
 		await attempt('Reading the licence figures failed', loadLicence);
 		await attempt('Reading the phone systems failed', loadPhoneSystems);
 		await attempt('Reading the port groups failed', loadGroups);
-		await attempt('Reading the ports failed', loadPorts);
+		await Promise.all([readPanel(), attempt('Reading the ports failed', loadPorts)]);
 	}
 
 	// ---- rendering -----------------------------------------------------------------------
@@ -293,14 +328,23 @@
 	function renderAll() {
 		renderPhoneSystems();
 		renderGroups();
+		renderPanel();
 		renderPorts();
 	}
 
+	const currentGroup = () => st.groups.find((g) => g.ObjectId === st.pgId);
+	// The codec definitions the selected group does not advertise yet.
+	const freeCodecDefs = () => st.codecDefs.filter((d) => !st.panel.codecs.some((c) => c.RtpCodecDefObjectId === d.ObjectId));
+	const serviceName = (v) => (SERVICES[v] ? SERVICES[v].name : `Service ${v}`);
+	const serverLabel = (s) => `server ${s.HostOrIPAddress || s.HostOrIPAddressV6} (${serviceName(s.MediaRemoteServiceEnum)})`;
+
 	function updateControls() {
-		const group = st.groups.find((g) => g.ObjectId === st.pgId);
+		const group = currentGroup();
 		$('#ps-new').disabled = !canWrite;
 		$('#pg-new').disabled = !canWrite || !st.psId;
 		$('#ports-add').disabled = !canWrite || !group;
+		$('#srv-add').disabled = !canWrite || !group;
+		$('#codec-add').disabled = !canWrite || !group || freeCodecDefs().length === 0;
 		for (const b of document.querySelectorAll('tbody [data-write]')) b.disabled = !canWrite;
 	}
 
@@ -355,6 +399,48 @@
 		empty.textContent = ps ? `${ps.DisplayName} has no port groups yet.` : 'Select a phone system to see its port groups.';
 		empty.hidden = st.groups.length > 0;
 		$('#pg-table').hidden = st.groups.length === 0;
+		updateControls();
+	}
+
+	function renderPanel() {
+		const g = currentGroup();
+		const { servers, codecs } = st.panel;
+		$('#integ-title').textContent = g ? `Servers and codecs of ${g.DisplayName}` : 'Servers and codecs';
+		$('#integ-empty').hidden = Boolean(g);
+		$('#integ-body').hidden = !g;
+		const type = g ? num(g.TelephonyIntegrationMethodEnum) : 0;
+		$('#integ-sub').textContent = g
+			? `${TYPES[type] || `Type ${type}`} port group; its servers can be: ${(ACCEPTS[type] || []).map(serviceName).join(', ')}` : '';
+
+		const sccp = type === 1;
+		const cols = [['Service'], ['Address', 'addr'], ['IPv6 address', 'addr'], ['Port', 'num'], ['TLS port', 'num'], ['Order', 'num']];
+		if (sccp) cols.push(['Server type']);
+		$('#srv-table thead tr').replaceChildren(...cols.map(([label, cls]) => h('th', { scope: 'col', class: cls }, label)),
+			h('th', { scope: 'col' }, h('span', { class: 'sr' }, 'Actions')));
+		$('#srv-table tbody').replaceChildren(...servers.map((s) => {
+			const values = [serviceName(s.MediaRemoteServiceEnum), s.HostOrIPAddress || '—', s.HostOrIPAddressV6 || '—',
+				s.Port || '—', s.TlsPort || '—', s.Precedence];
+			if (sccp) values.push(SKINNY[s.SkinnyStateMachineEnum] || s.SkinnyStateMachineEnum);
+			return h('tr', { 'data-id': s.ObjectId },
+				...values.map((v, i) => h('td', { 'data-label': cols[i][0], class: cols[i][1] }, v)),
+				h('td', { class: 'actions' },
+					actionButton('Edit', serverLabel(s), `srv-ed-${s.ObjectId}`, () => serverDialog(s)),
+					actionButton('Delete', serverLabel(s), `srv-del-${s.ObjectId}`, () => deleteServer(s), 'danger-text')));
+		}));
+		$('#srv-table').hidden = servers.length === 0;
+		$('#srv-empty').textContent = g ? `${g.DisplayName} has no servers yet.` : '';
+		$('#srv-empty').hidden = servers.length > 0;
+
+		$('#codec-table tbody').replaceChildren(...codecs.map((c) => h('tr', { 'data-id': c.ObjectId },
+			h('td', { 'data-label': 'Codec' }, c.RtpCodecDefDisplayName),
+			h('td', { 'data-label': 'Packet size', class: 'num' }, `${c.PreferredPacketSizeMs} ms`),
+			h('td', { 'data-label': 'Preference', class: 'num' }, c.Preference),
+			h('td', { class: 'actions' },
+				actionButton('Edit', `codec ${c.RtpCodecDefDisplayName}`, `codec-ed-${c.ObjectId}`, () => codecDialog(c)),
+				actionButton('Remove', `codec ${c.RtpCodecDefDisplayName}`, `codec-del-${c.ObjectId}`, () => removeCodec(c), 'danger-text')))));
+		$('#codec-table').hidden = codecs.length === 0;
+		$('#codec-empty').textContent = g ? `${g.DisplayName} advertises no codec yet.` : '';
+		$('#codec-empty').hidden = codecs.length > 0;
 		updateControls();
 	}
 
@@ -461,14 +547,16 @@
 		endSearch();
 		renderPhoneSystems();
 		await attempt('Reading the port groups failed', loadGroups);
-		await attempt('Reading the ports failed', loadPorts);
+		await Promise.all([readPanel(), attempt('Reading the ports failed', loadPorts)]);
 	}
 
 	async function selectGroup(id) {
 		st.pgId = id;
 		endSearch();
+		Object.assign(st.panel, { servers: [], codecs: [] }); // not the last group's while loading
 		renderGroups();
-		await attempt('Reading the ports failed', loadPorts);
+		renderPanel();
+		await Promise.all([readPanel(), attempt('Reading the ports failed', loadPorts)]);
 	}
 
 	async function sortPorts(col) {
@@ -607,6 +695,13 @@
 		$('#dlg-pg-sub').textContent = `In phone system ${ps.DisplayName}`;
 		$('#pg-name').value = '';
 		$('#pg-host').value = '';
+		// The address is that of the type's primary server (SPEC §5.8.4).
+		sel.onchange = () => {
+			const t = st.templates.find((x) => x.ObjectId === sel.value);
+			const primary = t && ACCEPTS[t.CopyTelephonyIntegrationMethodEnum];
+			$('#pg-host-label').textContent = primary ? `${serviceName(primary[0])} address` : 'Primary server address';
+		};
+		sel.onchange();
 		runDialog($('#dlg-pg'), async () => {
 			const body = { MediaSwitchObjectId: ps.ObjectId, MediaPortGroupTemplateObjectId: sel.value };
 			const name = $('#pg-name').value.trim();
@@ -719,6 +814,111 @@
 			}, '#ports-search');
 	}
 
+	// The dialog to add a server to the selected group (srv absent) or to change srv.
+	function serverDialog(srv) {
+		const g = currentGroup();
+		if (!g) return;
+		const type = num(g.TelephonyIntegrationMethodEnum);
+		const sel = $('#srv-service');
+		const services = srv ? [num(srv.MediaRemoteServiceEnum)] : ACCEPTS[type] || [];
+		sel.replaceChildren(...services.map((v) => h('option', { value: v }, serviceName(v))));
+		sel.disabled = Boolean(srv); // create-only
+		$('#srv-service-hint').hidden = !srv;
+		const fill = () => {
+			const d = SERVICES[sel.value] || {};
+			$('#srv-port').value = d.port || '';
+			$('#srv-tls').value = d.tls || '';
+		};
+		sel.onchange = fill;
+		const field = { HostOrIPAddress: '#srv-host', HostOrIPAddressV6: '#srv-host6', Port: '#srv-port', TlsPort: '#srv-tls', Precedence: '#srv-order' };
+		for (const [k, id] of Object.entries(field)) $(id).value = (srv && srv[k]) || '';
+		if (!srv) fill();
+		$('#srv-skinny').value = (srv && srv.SkinnyStateMachineEnum) || '10';
+		$('#srv-skinny-field').hidden = type !== 1;
+		$('#dlg-srv-title').textContent = srv ? `Edit ${serverLabel(srv)}` : `Add a server to ${g.DisplayName}`;
+		$('#dlg-srv-sub').textContent = `${TYPES[type] || `Type ${type}`} port group ${g.DisplayName}`;
+		$('#dlg-srv [type=submit]').textContent = srv ? 'Save server' : 'Add server';
+		runDialog($('#dlg-srv'), async () => {
+			const body = {};
+			for (const [k, id] of Object.entries(field)) {
+				const v = $(id).value.trim();
+				// An empty address clears it on a change; an empty number leaves cupid's value.
+				if (v || (srv && k.startsWith('Host'))) body[k] = v;
+			}
+			if (type === 1) body.SkinnyStateMachineEnum = $('#srv-skinny').value;
+			const path = `/vmrest/portgroups/${g.ObjectId}/portgroupservers`;
+			if (srv) {
+				await api('PUT', `${path}/${srv.ObjectId}`, body);
+			} else {
+				body.MediaRemoteServiceEnum = sel.value;
+				await api('POST', path, body);
+			}
+			const label = serverLabel({ ...body, MediaRemoteServiceEnum: sel.value });
+			say(srv ? `Saved ${label}.` : `Added ${label} to ${g.DisplayName}.`);
+			await readPanel();
+		}, '#srv-add');
+		(srv ? $('#srv-host') : sel).focus();
+	}
+
+	async function deleteServer(srv) {
+		const g = currentGroup();
+		if (!g) return;
+		const path = `/vmrest/portgroups/${g.ObjectId}/portgroupservers`;
+		const n = await attempt(`Counting the servers of ${g.DisplayName} failed`,
+			async () => total(await api('GET', `${path}?pageNumber=0`)));
+		if (n === undefined) return;
+		confirmDialog(`Delete ${serverLabel(srv)}?`, n <= 1
+			? `It is the last server of ${g.DisplayName}: the group's ports will have no server to talk to until you add one. It cannot be undone.`
+			: `${g.DisplayName} keeps its ${plural(n - 1, 'other server', 'other servers')}. It cannot be undone.`,
+		'Delete server', async () => {
+			await api('DELETE', `${path}/${srv.ObjectId}`);
+			say(`Deleted ${serverLabel(srv)} from ${g.DisplayName}.`);
+			await readPanel();
+		}, '#srv-add');
+	}
+
+	// The dialog to add a codec to the selected group (c absent) or to change c.
+	function codecDialog(c) {
+		const g = currentGroup();
+		if (!g) return;
+		const sel = $('#codec-def');
+		const defs = c ? [{ ObjectId: c.RtpCodecDefObjectId, DisplayName: c.RtpCodecDefDisplayName }] : freeCodecDefs();
+		sel.replaceChildren(...defs.map((d) => h('option', { value: d.ObjectId }, d.DisplayName)));
+		sel.disabled = Boolean(c); // create-only
+		$('#codec-size').value = (c && c.PreferredPacketSizeMs) || '20';
+		$('#codec-pref').value = (c && c.Preference) || '';
+		$('#dlg-codec-title').textContent = c ? `Edit codec ${c.RtpCodecDefDisplayName}` : `Add a codec to ${g.DisplayName}`;
+		$('#dlg-codec-sub').textContent = `${TYPES[g.TelephonyIntegrationMethodEnum] || ''} port group ${g.DisplayName}`;
+		$('#dlg-codec [type=submit]').textContent = c ? 'Save codec' : 'Add codec';
+		runDialog($('#dlg-codec'), async () => {
+			const body = { PreferredPacketSizeMs: $('#codec-size').value };
+			const pref = $('#codec-pref').value.trim();
+			if (pref) body.Preference = pref;
+			const path = `/vmrest/portgroups/${g.ObjectId}/portgroupcodecs`;
+			const name = sel.selectedOptions[0] ? sel.selectedOptions[0].textContent : '';
+			if (c) {
+				await api('PUT', `${path}/${c.ObjectId}`, body);
+			} else {
+				body.RtpCodecDefObjectId = sel.value;
+				await api('POST', path, body);
+			}
+			say(c ? `Saved codec ${name}.` : `Added codec ${name} to ${g.DisplayName}.`);
+			await readPanel();
+		}, '#codec-add');
+		(c ? $('#codec-size') : sel).focus();
+	}
+
+	async function removeCodec(c) {
+		const g = currentGroup();
+		if (!g) return;
+		const gone = await attempt(`Removing codec ${c.RtpCodecDefDisplayName} failed`,
+			() => api('DELETE', `/vmrest/portgroups/${g.ObjectId}/portgroupcodecs/${c.ObjectId}`).then(() => true));
+		if (!gone) return;
+		say(`Removed codec ${c.RtpCodecDefDisplayName} from ${g.DisplayName}.`);
+		await readPanel();
+		$('#codec-add').focus();
+	}
+
 	// ---- wiring --------------------------------------------------------------------------
 
 	function init() {
@@ -737,6 +937,8 @@
 		$('#ps-new').addEventListener('click', newPhoneSystem);
 		$('#pg-new').addEventListener('click', newGroup);
 		$('#ports-add').addEventListener('click', addPorts);
+		$('#srv-add').addEventListener('click', () => serverDialog());
+		$('#codec-add').addEventListener('click', () => codecDialog());
 		$('#ports-prev').addEventListener('click', () => turnPage(-1));
 		$('#ports-next').addEventListener('click', () => turnPage(1));
 		$('#ports-rows').addEventListener('change', async (ev) => {

@@ -45,7 +45,9 @@ struct req {
 	char **seg;               /* percent-decoded path segments */
 	size_t nseg;
 	bool bad_path;            /* a segment did not decode: 400 at the routing step */
-	const char *id;           /* the {id} segment of the matched route */
+	const char *id;           /* the {id} segment of the matched route; below a parent, the
+				     child's id segment (NULL on the sub-collection itself) */
+	const char *pid;          /* below a parent (a sub-collection): the parent's id */
 	const struct route *route;
 	const char *body;
 	size_t body_len;

@@ -1,5 +1,6 @@
-/* The read side shared by every resource: listings, single objects, the version object and
- * the always-empty phone-system sub-lists. */
+/* The read side shared by every resource: listings (of a sub-collection, those of its parent
+ * in the path), single objects, the version object and the always-empty phone system
+ * associations. */
 #include <string.h>
 
 #include "api/query.h"
@@ -20,9 +21,7 @@ const struct resource res_version = {
 	.fields = version_fields,
 	.nfields = 2,
 };
-/* The sub-lists have a shape and no rows. */
-const struct resource res_axlserver = {.name = "axlserver", .elem = "AXLServer",
-				       .coll = "AXLServers"};
+/* The associations have a shape and no rows. */
 const struct resource res_association = {.name = "phonesystemassociation",
 					 .elem = "PhoneSystemAssociation",
 					 .coll = "PhoneSystemAssociations"};
@@ -40,6 +39,8 @@ HANDLER(coll_get)
 	const struct resource *r = rq->route->res;
 	if (query_parse(rq->query, r, rq->a, &q, err, sizeof(err)))
 		return api_error(rq, rs, ERR_INVALID, "%s", err);
+	/* Below a parent that does not exist, the list is empty (SPEC §5.7.1). */
+	q.parent = rq->pid;
 	return api_send_list(rq, rs, r, &q);
 }
 
@@ -47,7 +48,10 @@ HANDLER(obj_get)
 {
 	const struct resource *r = rq->route->res;
 	struct obj o;
-	int rc = store_get(&rq->app->store, r, rq->id, rq->a, &o);
+	int rc = store_get_in(&rq->app->store, r, rq->pid, rq->id, rq->a, &o);
+	if (rc == ERR_NOT_FOUND && r->parent)
+		return api_error(rq, rs, rc, "no %s has ObjectId %s below %s %s", r->name, rq->id,
+				 r->parent_res->name, rq->pid);
 	if (rc == ERR_NOT_FOUND)
 		return api_error(rq, rs, rc, "no %s has ObjectId %s", r->name, rq->id);
 	if (rc)
@@ -57,16 +61,9 @@ HANDLER(obj_get)
 
 HANDLER(sublist_get)
 {
-	long n = 0;
-	int rc = store_count(&rq->app->store, &res_phonesystem,
-			     model_field(&res_phonesystem, "ObjectId"), Q_EXACT, rq->id, rq->a, &n);
-	if (rc)
-		return api_error(rq, rs, rc, "cannot read phonesystem %s", rq->id);
-	if (!n)
-		return api_error(rq, rs, ERR_NOT_FOUND, "no phonesystem has ObjectId %s", rq->id);
 	const struct resource *r = rq->route->res;
 	codec_coll_begin(&rs->body, rq->out, r, 0, 0);
 	codec_coll_end(&rs->body, rq->out, r, 0, 0);
-	rs->ctype = rq->out == FMT_JSON ? "application/json" : "application/xml";
+	rs->ctype = api_ctype(rq->out);
 	return rs->status = 200;
 }

@@ -132,7 +132,11 @@ HANDLER(cupid_metrics)
 	} objects[] = {{"phonesystem", &res_phonesystem},
 		       {"portgroup", &res_portgroup},
 		       {"port", &res_port},
-		       {"vmsserver", &res_vmsserver}};
+		       {"vmsserver", &res_vmsserver},
+		       {"portgroupserver", &res_pgserver},
+		       {"portgroupcodec", &res_pgcodec},
+		       {"axlserver", &res_axlserver},
+		       {"sipsecurityprofile", &res_sipprofile}};
 	int rc = domain_license(&d, &license);
 	buf_puts(&rs->body, "# TYPE cupid_objects gauge\n");
 	for (size_t i = 0; !rc && i < sizeof(objects) / sizeof(objects[0]); i++) {

@@ -11,6 +11,7 @@ struct domain_ctx {
 	struct app *app;
 	struct arena *a;
 	bool fixture;     /* fixture document: ObjectId and names may be given, no even rule */
+	bool no_codecs;   /* fixture document that lists its codecs: no default codecs */
 	const char *id;   /* out: the new (first) object's ObjectId */
 	char err[512];    /* out: the message of a failure */
 	struct req *rq;   /* the request, whose success is audited in the same transaction */
@@ -28,6 +29,28 @@ struct domain_ctx {
 int phonesystem_create(struct domain_ctx *d, struct input *in, const struct body *b);
 int portgroup_create(struct domain_ctx *d, struct input *in, const struct body *b);
 int ports_create(struct domain_ctx *d, struct input *in, const struct body *b);
+/* The children (SPEC §5.8-§5.12): in holds the parent's id in its parent field (from the path,
+ * or from a fixture document, where a missing parent is ERR_INVALID; below a path, the caller
+ * has checked that it exists). */
+int pgserver_create(struct domain_ctx *d, struct input *in, const struct body *b);
+int pgcodec_create(struct domain_ctx *d, struct input *in, const struct body *b);
+int axlserver_create(struct domain_ctx *d, struct input *in, const struct body *b);
+int sipprofile_create(struct domain_ctx *d, struct input *in, const struct body *b);
+/* What a new port group gets in its own transaction: the first server from its addresses
+ * (SPEC §5.8.4; nothing when both are NULL) and the default codecs (§5.9.4). */
+int pgserver_first(struct domain_ctx *d, const char *group, long type, const char *v4,
+		   const char *v6);
+int pgcodec_defaults(struct domain_ctx *d, const char *group);
+/* Restores the two built-in SIP security profiles, removing every other (SPEC §6.4). */
+int sipprofile_builtin(struct domain_ctx *d);
+/* The parent of a child in a fixture document or below a path: reads object id of r into *o.
+ * A missing one is ERR_INVALID naming field (fixture) or ERR_NOT_FOUND (path). */
+int domain_parent(struct domain_ctx *d, const struct resource *r, const char *field,
+		  const char *id, struct obj *o);
+/* The highest value of int field k among the rows of r under parent (and, with filter >= 0,
+ * whose field filter equals value) plus one, 0 when there are none, at most max. */
+int domain_next(struct domain_ctx *d, const struct resource *r, const char *parent, int k,
+		int filter, const char *value, long max, const char **out);
 /* The PUT rules of each resource: id exists (ERR_NOT_FOUND otherwise); in holds the validated
  * W and U fields. */
 int phonesystem_update(struct domain_ctx *d, const char *id, struct input *in,

@@ -113,18 +113,24 @@ struct section {
 	int (*create)(struct domain_ctx *d, struct input *in, const struct body *b);
 };
 
+/* In the order they are applied, whatever their order in the document (SPEC §5.16.1). */
 static const struct section sections[] = {
+	{"sipsecurityprofiles", &res_sipprofile, sipprofile_create},
 	{"phonesystems", &res_phonesystem, phonesystem_create},
+	{"axlservers", &res_axlserver, axlserver_create},
 	{"portgroups", &res_portgroup, portgroup_create},
+	{"portgroupservers", &res_pgserver, pgserver_create},
+	{"portgroupcodecs", &res_pgcodec, pgcodec_create},
 	{"ports", &res_port, ports_create},
 };
+#define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
 
 /* Parses and applies one object of a section with a scratch arena. */
 static int apply(struct domain_ctx *d, const struct section *sec, size_t i, json_t *obj,
 		 struct idset *ids)
 {
 	struct arena *a = arena_new(1 << 20);
-	struct domain_ctx sub = {.app = d->app, .a = a, .fixture = true};
+	struct domain_ctx sub = {.app = d->app, .a = a, .fixture = true, .no_codecs = d->no_codecs};
 	struct body b;
 	struct input in;
 	char err[400] = "";
@@ -201,7 +207,15 @@ static int load_tx(struct domain_ctx *d, void *arg)
 	}
 	if ((rc = vms_insert(d, vms, nvms)))
 		return rc;
-	for (size_t s = 0; s < 3; s++) {
+	/* Without their keys: the built-in profiles, and the default codecs of every group. */
+	if (!la->root || !json_object_get(la->root, "sipsecurityprofiles")) {
+		if ((rc = sipprofile_builtin(d)))
+			return rc;
+	} else if ((rc = d->app->store.ops->del_all(d->app->store.s, &res_sipprofile))) {
+		return rc;
+	}
+	d->no_codecs = la->root && json_object_get(la->root, "portgroupcodecs");
+	for (size_t s = 0; s < NSECTIONS; s++) {
 		json_t *arr = la->root ? json_object_get(la->root, sections[s].key) : NULL;
 		if (arr && !json_is_array(arr)) {
 			snprintf(d->err, sizeof(d->err), "%s: must be a list", sections[s].key);
@@ -216,7 +230,7 @@ static int load_tx(struct domain_ctx *d, void *arg)
 	memset(ids.slot, 0, ids.cap * sizeof(*ids.slot));
 	for (int i = 0; i < nvms; i++)
 		idset_add(&ids, vms[i].v[V("ObjectId")]);
-	for (size_t s = 0; s < 3; s++) {
+	for (size_t s = 0; s < NSECTIONS; s++) {
 		json_t *arr = la->root ? json_object_get(la->root, sections[s].key) : NULL;
 		for (size_t i = 0; arr && i < json_array_size(arr); i++)
 			if ((rc = apply(d, &sections[s], i, json_array_get(arr, i), &ids)))

@@ -4,13 +4,15 @@
 #include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/routes.h"
 #include "err.h"
 #include "version.h"
 
-#define REF "#/components/schemas/"
+#define REF	 "#/components/schemas/"
+#define NO_SPACE "^[^ ]*$" /* model_no_space: a host name or address */
 
 /* The route's resource, when it has one that the document names (sub-lists included). */
 static const struct resource *res_of(const struct route *rt)
@@ -61,10 +63,109 @@ static json_t *charset_pattern(const char *set)
 	return json_string(out);
 }
 
+#define MAXVALUES 16 /* an int range this small is written as its list of values */
+
+/* The values an int field takes, when they are few: its `values` list, or every value of a
+ * range of at most MAXVALUES. Returns how many were written to out, 0 for "any in range". */
+static int int_values(const struct field *f, long out[MAXVALUES])
+{
+	int n = 0;
+	if (f->type != T_INT)
+		return 0;
+	if (f->values) {
+		for (const char *p = f->values; *p && n < MAXVALUES;) {
+			char *end;
+			long v = strtol(p, &end, 10);
+			if (end == p)
+				break;
+			out[n++] = v;
+			p = end + strspn(end, " ");
+		}
+		return n;
+	}
+	if (f->max <= f->min || f->max - f->min >= MAXVALUES)
+		return 0;
+	for (long v = f->min; v <= f->max; v++)
+		out[n++] = v;
+	return n;
+}
+
+/* A value computed as an SQL literal, the same for every row ("0", "103", "''"), in out;
+ * NULL when the field is stored or computed from the row. */
+static const char *constant(const struct field *f, char *out, size_t n)
+{
+	const char *e = f->expr;
+	if (f->stored || !e || !*e)
+		return NULL;
+	size_t len = strlen(e);
+	if (len >= 2 && e[0] == '\'' && e[len - 1] == '\'' && !memchr(e + 1, '\'', len - 2)) {
+		snprintf(out, n, "%.*s", (int)(len - 2), e + 1);
+		return out;
+	}
+	if (strspn(e, "0123456789") == len && len < n) {
+		snprintf(out, n, "%s", e);
+		return out;
+	}
+	return NULL;
+}
+
+/* Accepted on input, then dropped: never stored, read back as a constant (CcmAXLPassword). */
+static bool write_only(const struct field *f)
+{
+	char c[64];
+	return (f->acc == A_W || f->acc == A_C) && constant(f, c, sizeof(c));
+}
+
+/* "^[ \t\r\n]*(0*10|0*20)[ \t\r\n]*$": the text forms check_int takes for these values. */
+static json_t *values_pattern(const long *v, int n)
+{
+	char out[600];
+	size_t k = (size_t)snprintf(out, sizeof(out), "^[ \\t\\r\\n]*(");
+	for (int i = 0; i < n && k < sizeof(out); i++)
+		k += (size_t)snprintf(out + k, sizeof(out) - k, "%s%s%ld", i ? "|" : "",
+				      v[i] < 0	  ? "-0*"
+				      : v[i] == 0 ? "-?0*"
+						  : "0*",
+				      v[i] < 0 ? -v[i] : v[i]);
+	if (k < sizeof(out))
+		snprintf(out + k, sizeof(out) - k, ")[ \\t\\r\\n]*$");
+	return json_string(out);
+}
+
+static json_t *values_array(const long *v, int n, bool text)
+{
+	json_t *a = json_array();
+	char s[24];
+	for (int i = 0; i < n; i++) {
+		snprintf(s, sizeof(s), "%ld", v[i]);
+		json_array_append_new(a, text ? json_string(s) : json_integer(v[i]));
+	}
+	return a;
+}
+
 /* A field as it is written: every scalar a JSON string (SPEC §2.4). */
 static json_t *out_scalar(const struct field *f)
 {
 	json_t *s = json_pack("{s:s}", "type", "string");
+	char c[64];
+	long v[MAXVALUES];
+	int nv = int_values(f, v);
+	if (constant(f, c, sizeof(c))) {
+		json_object_set_new(s, "const",
+				    json_string(f->type != T_BOOL ? c
+						: strcmp(c, "0")  ? "true"
+								  : "false"));
+		if (write_only(f))
+			json_object_set_new(
+			    s, "description",
+			    json_string("Always shown as this value: what is sent is checked, then "
+					"dropped, never kept."));
+		return s;
+	}
+	if (nv) {
+		json_object_set_new(s, "enum", values_array(v, nv, true));
+		return s;
+	}
 	switch (f->type) {
 	case T_BOOL:
 		json_object_set_new(s, "enum", json_pack("[ss]", "true", "false"));
@@ -84,6 +185,8 @@ static json_t *out_scalar(const struct field *f)
 	case T_STR:
 		if (f->charset)
 			json_object_set_new(s, "pattern", charset_pattern(f->charset));
+		else if (f->check == model_no_space)
+			json_object_set_new(s, "pattern", json_string(NO_SPACE));
 		if (f->max > 0) {
 			json_object_set_new(s, "minLength", json_integer(f->min));
 			json_object_set_new(s, "maxLength", json_integer(f->max));
@@ -94,7 +197,7 @@ static json_t *out_scalar(const struct field *f)
 }
 
 /* A field as it may be sent: XML text or a JSON string, number or boolean (SPEC §2.6). */
-static json_t *in_scalar(const struct field *f)
+static json_t *in_value(const struct field *f)
 {
 	switch (f->type) {
 	case T_BOOL:
@@ -102,23 +205,57 @@ static json_t *in_scalar(const struct field *f)
 		    "{s:[sss],s:s,s:i,s:i}", "type", "string", "boolean", "integer", "pattern",
 		    "^[ \\t\\r\\n]*([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|1|0)[ \\t\\r\\n]*$",
 		    "minimum", 0, "maximum", 1);
-	case T_INT:
-		return json_pack("{s:[ss],s:s,s:I,s:I}", "type", "string", "integer", "pattern",
-				 "^[ \\t\\r\\n]*-?[0-9]+[ \\t\\r\\n]*$", "minimum",
-				 (json_int_t)f->min, "maximum", (json_int_t)f->max);
+	case T_INT: {
+		long v[MAXVALUES];
+		int nv = int_values(f, v);
+		json_t *s = json_pack("{s:[ss],s:s,s:I,s:I}", "type", "string", "integer",
+				      "pattern", "^[ \\t\\r\\n]*-?[0-9]+[ \\t\\r\\n]*$", "minimum",
+				      (json_int_t)f->min, "maximum", (json_int_t)f->max);
+		if (nv) /* few values: the text of one of them */
+			json_object_set_new(s, "pattern", values_pattern(v, nv));
+		if (nv && f->values) { /* a list within the range: or the number of one of them */
+			json_object_set_new(s, "if", json_pack("{s:s}", "type", "integer"));
+			json_object_set_new(s, "then",
+					    json_pack("{s:o}", "enum", values_array(v, nv, false)));
+		}
+		return s;
+	}
 	case T_STR: {
 		json_t *s = json_pack("{s:[sss]}", "type", "string", "number", "boolean");
 		if (f->charset)
 			json_object_set_new(s, "pattern", charset_pattern(f->charset));
+		else if (f->check == model_no_space)
+			json_object_set_new(s, "pattern", json_string(NO_SPACE));
 		if (f->max > 0) {
 			json_object_set_new(s, "minLength", json_integer(f->min));
 			json_object_set_new(s, "maxLength", json_integer(f->max));
 		}
 		return s;
 	}
-	default:
-		return json_pack("{s:s}", "type", "string");
+	default: {
+		json_t *s = json_pack("{s:s}", "type", "string");
+		if (f->max > 0) {
+			json_object_set_new(s, "minLength", json_integer(f->min));
+			json_object_set_new(s, "maxLength", json_integer(f->max));
+		}
+		return s;
 	}
+	}
+}
+
+static json_t *in_scalar(const struct field *f)
+{
+	json_t *s = in_value(f);
+	if (write_only(f)) {
+		json_object_set_new(s, "writeOnly", json_true());
+		json_object_set_new(s, "description",
+				    json_string("Checked, then dropped: never stored, never shown "
+						"(responses carry it empty)."));
+	} else if (f->acc == A_IN) {
+		json_object_set_new(s, "description",
+				    json_string("Input only: never written out."));
+	}
+	return s;
 }
 
 /* The object as written out: every field but the input-only and never-written ones. */
@@ -129,14 +266,35 @@ static json_t *out_schema(const struct resource *r)
 		const struct field *f = &r->fields[i];
 		if (f->acc == A_IN || (f->flags & F_NOOUT))
 			continue;
+		char c[64];
 		json_object_set_new(props, f->name, out_scalar(f));
 		if (!strcmp(f->name, "URI") || !strcmp(f->name, "ObjectId") ||
-		    (f->flags & F_REQUIRED))
+		    (f->flags & F_REQUIRED) || constant(f, c, sizeof(c)))
 			json_array_append_new(req, json_string(f->name));
 	}
 	return json_pack("{s:s,s:s,s:{s:s},s:o,s:o,s:b}", "type", "object", "description",
 			 "A field whose value is NULL is omitted.", "xml", "name", r->elem,
 			 "properties", props, "required", req, "additionalProperties", 0);
+}
+
+/* Required on POST, but either of two fields will do: a rule of the handler (SPEC §5.8.3
+ * step 3) that the field table cannot say. */
+static const struct either {
+	const struct resource *r;
+	const char *a, *b;
+} eithers[] = {
+    {&res_pgserver, "HostOrIPAddress", "HostOrIPAddressV6"},
+};
+
+/* {"anyOf":[{"required":[a],...},{"required":[b],...}]}: one of them, not empty. */
+static json_t *either_of(const struct either *e)
+{
+	json_t *any = json_array();
+	const char *names[2] = {e->a, e->b};
+	for (int i = 0; i < 2; i++)
+		json_array_append_new(any, json_pack("{s:[s],s:{s:{s:i}}}", "required", names[i],
+						     "properties", names[i], "minLength", 1));
+	return any;
 }
 
 /* The body of a POST (create: C, W and input-only fields) or a PUT (W and U fields). */
@@ -153,13 +311,24 @@ static json_t *in_schema(const struct resource *r, bool post)
 		if (post && (f->flags & F_REQUIRED))
 			json_array_append_new(req, json_string(f->name));
 	}
-	char desc[300];
-	snprintf(desc, sizeof(desc),
-		 "Field names are matched ASCII case-insensitively; unknown and read-only fields "
-		 "are ignored. In JSON the object may also come wrapped as {\"%s\":{...}}.",
-		 r->elem);
-	return json_pack("{s:s,s:s,s:{s:s},s:o,s:o}", "type", "object", "description", desc, "xml",
-			 "name", r->elem, "properties", props, "required", req);
+	const struct either *e = NULL;
+	for (size_t i = 0; i < sizeof(eithers) / sizeof(eithers[0]); i++)
+		if (eithers[i].r == r)
+			e = &eithers[i];
+	char desc[400];
+	size_t n = (size_t)snprintf(
+	    desc, sizeof(desc),
+	    "Field names are matched ASCII case-insensitively; unknown and read-only fields "
+	    "are ignored. In JSON the object may also come wrapped as {\"%s\":{...}}.",
+	    r->elem);
+	if (e)
+		snprintf(desc + n, sizeof(desc) - n, " %s or %s must be %s non-empty.", e->a, e->b,
+			 post ? "given" : "left");
+	json_t *s = json_pack("{s:s,s:s,s:{s:s},s:o,s:o}", "type", "object", "description", desc,
+			      "xml", "name", r->elem, "properties", props, "required", req);
+	if (e && post)
+		json_object_set_new(s, "anyOf", either_of(e));
+	return s;
 }
 
 /* A listing in JSON: "@total" first, then one element as an object, more as an array, none
@@ -234,9 +403,26 @@ static json_t *param(const char *name, const char *in, json_t *schema, const cha
 			 !strcmp(in, "path"), "schema", schema, "description", desc);
 }
 
-/* The query parameters of every collection (SPEC §3). */
-static void paging_params(json_t *params)
+/* The query parameters of every collection (SPEC §3); query and sort name r's columns. */
+static void paging_params(json_t *params, const struct resource *r)
 {
+	char cols[1200];
+	size_t n = 0;
+	for (size_t i = 0; i < r->nfields && n < sizeof(cols); i++) {
+		const struct field *f = &r->fields[i];
+		if (f->expr && f->acc != A_IN && !(f->flags & (F_NOOUT | F_NOQUERY)))
+			n += (size_t)snprintf(cols + n, sizeof(cols) - n, "%s%s", n ? ", " : "",
+					      f->name);
+	}
+	char qdesc[1400], sdesc[1400];
+	snprintf(qdesc, sizeof(qdesc),
+		 "(Column is|startswith value), e.g. (DisplayName startswith Lab). Columns, "
+		 "matched ASCII case-insensitively: %s.",
+		 cols);
+	snprintf(sdesc, sizeof(sdesc),
+		 "(Column [asc|desc]), e.g. (DisplayName desc); ties go by ObjectId. The default "
+		 "order is %s. Columns: %s.",
+		 r->sort ? r->sort : "ObjectId", cols);
 	json_array_append_new(params,
 			      param("rowsPerPage", "query",
 				    json_pack("{s:s,s:i,s:i}", "type", "integer", "minimum", 0,
@@ -249,11 +435,55 @@ static void paging_params(json_t *params)
 	json_array_append_new(
 	    params, param("query", "query",
 			  json_pack("{s:s,s:s}", "type", "string", "pattern", "^\\s*\\(.*\\)\\s*$"),
-			  "(Column is|startswith value), e.g. (DisplayName startswith Lab)."));
+			  qdesc));
 	json_array_append_new(
 	    params, param("sort", "query",
 			  json_pack("{s:s,s:s}", "type", "string", "pattern", "^\\s*\\(.*\\)\\s*$"),
-			  "(Column [asc|desc]), e.g. (DisplayName desc)."));
+			  sdesc));
+}
+
+/* The name the document gives a placeholder of the pattern: the first, {id}, is the
+ * ObjectId (a name below /cupid/); the others keep the route table's name ({serverId}). */
+static void param_name(char *out, size_t n, const char *ph, size_t len, bool first, bool vmrest)
+{
+	if (first && len == 2 && !memcmp(ph, "id", 2))
+		snprintf(out, n, "%s", vmrest ? "ObjectId" : "name");
+	else
+		snprintf(out, n, "%.*s", (int)len, ph);
+}
+
+/* The path parameters of the pattern, in order; *nph is set to their number. */
+static void path_params(json_t *params, const struct route *rt, bool vmrest, int *nph)
+{
+	const struct resource *r = res_of(rt);
+	int k = 0, total = 0;
+	for (const char *p = strchr(rt->pattern, '{'); p; p = strchr(p + 1, '{'))
+		total++;
+	for (const char *p = strchr(rt->pattern, '{'); p; p = strchr(p + 1, '{'), k++) {
+		const char *end = strchr(p, '}');
+		if (!end)
+			break;
+		char name[64], desc[200];
+		param_name(name, sizeof(name), p + 1, (size_t)(end - p - 1), k == 0, vmrest);
+		bool last = !strchr(end, '/');
+		if (!vmrest)
+			snprintf(desc, sizeof(desc), "The name.");
+		else if (last)
+			snprintf(desc, sizeof(desc), "The %s's ObjectId, compared exactly%s.",
+				 r ? r->elem : "object",
+				 total > 1 ? "; it must belong to the parent in the path" : "");
+		else if (r && r->parent_res)
+			snprintf(desc, sizeof(desc),
+				 "The ObjectId of the parent %s, compared exactly.",
+				 r->parent_res->elem);
+		else
+			snprintf(
+			    desc, sizeof(desc),
+			    "The ObjectId of the object the list belongs to, compared exactly.");
+		json_array_append_new(
+		    params, param(name, "path", json_pack("{s:s}", "type", "string"), desc));
+	}
+	*nph = k;
 }
 
 /* "get_vmrest_ports_id" */
@@ -274,17 +504,51 @@ static void operation_id(char *out, size_t n, const char *method, const char *pa
 	out[k] = 0;
 }
 
-static json_t *operation(const struct route *rt, enum method m, const char *method,
-			 const char *idname)
+/* The description of one status's answer, for this route and method. */
+static json_t *status_response(int s, const struct route *rt, bool reading, bool refused,
+			       bool vmrest)
+{
+	json_t *o = error_response(s, vmrest);
+	const char *why = NULL;
+	if (s == 403)
+		why = refused		      ? "the resource is read-only (every user)"
+		      : (rt->flags & R_ADMIN) ? "the user is not an administrator"
+		      : !reading	      ? "the user has the readonly role"
+					      : NULL;
+	if (why) {
+		char d[300];
+		snprintf(d, sizeof(d), "%s: %s",
+			 json_string_value(json_object_get(o, "description")), why);
+		json_object_set_new(o, "description", json_string(d));
+	}
+	return o;
+}
+
+/* One operation of a route. refused: a POST, PUT or DELETE on a read-only resource, which
+ * answers 403 whoever asks (SPEC §5 method table, §4.2 step 6). */
+static json_t *operation(const struct route *rt, enum method m, const char *method, bool refused)
 {
 	const struct resource *r = res_of(rt);
 	bool vmrest = !strncmp(rt->pattern, "/vmrest/", 8);
-	bool reading = m == M_GET || m == M_HEAD, body = m == M_POST || m == M_PUT;
+	bool reading = m == M_GET || m == M_HEAD, body = !refused && (m == M_POST || m == M_PUT);
 	bool list = rt->get == coll_get || rt->get == sublist_get;
 	bool noauth = (rt->flags & R_NOAUTH) && reading;
+	/* a listing below a parent: an unknown parent gives an empty list (SPEC §5.7.1) */
+	bool sublist = list && strchr(rt->pattern, '{');
 	char id[160], summary[200];
 	operation_id(id, sizeof(id), method, rt->pattern);
-	if (vmrest && r && reading)
+	if (refused)
+		snprintf(summary, sizeof(summary), "%s: refused, %s is read-only",
+			 m == M_POST  ? "POST"
+			 : m == M_PUT ? "PUT"
+				      : "DELETE",
+			 r && list ? r->coll
+			 : r	   ? r->elem
+				   : rt->pattern);
+	else if (vmrest && r && reading && sublist && r->parent_res)
+		snprintf(summary, sizeof(summary), "List the %s of one %s", r->coll,
+			 r->parent_res->elem);
+	else if (vmrest && r && reading)
 		snprintf(summary, sizeof(summary), list ? "List %s" : "Read one %s",
 			 list ? r->coll : r->elem);
 	else if (vmrest && r)
@@ -303,14 +567,19 @@ static json_t *operation(const struct route *rt, enum method m, const char *meth
 			 rt->pattern);
 	json_t *op = json_pack("{s:[s],s:s,s:s}", "tags", vmrest ? "vmrest" : "cupid", "summary",
 			       summary, "operationId", id);
+	if (sublist && reading)
+		json_object_set_new(op, "description",
+				    json_string("When the parent in the path does not exist, the "
+						"answer is 200 with an empty collection."));
+	else if (refused)
+		json_object_set_new(op, "description",
+				    json_string("The resource is read-only: this method always "
+						"answers 403 FORBIDDEN, after authentication."));
 	json_t *params = json_array();
-	if (strstr(rt->pattern, "{id}"))
-		json_array_append_new(
-		    params,
-		    param(idname, "path", json_pack("{s:s}", "type", "string"),
-			  vmrest ? "The object's ObjectId, compared exactly." : "The name."));
-	if (rt->get == coll_get && reading)
-		paging_params(params);
+	int nph = 0;
+	path_params(params, rt, vmrest, &nph);
+	if (rt->get == coll_get && reading && r)
+		paging_params(params, r);
 	if (json_array_size(params))
 		json_object_set_new(op, "parameters", params);
 	else
@@ -326,7 +595,9 @@ static json_t *operation(const struct route *rt, enum method m, const char *meth
 				    json_pack("{s:b,s:{s:{s:{s:s}}}}", "required", 0, "content",
 					      "application/json", "schema", "type", "object"));
 	json_t *resp = json_object();
-	if (vmrest && reading && r) {
+	if (refused) {
+		/* no success answer */
+	} else if (vmrest && reading && r) {
 		json_t *c = list ? content(ref(r->elem, "List"), ref(r->elem, "ListXml"))
 				 : content(ref(r->elem, ""), ref(r->elem, ""));
 		json_object_set_new(resp, "200",
@@ -354,18 +625,22 @@ static json_t *operation(const struct route *rt, enum method m, const char *meth
 	int statuses[] = {400, 401, 403, 404, 406, 413, 415, 500, 503};
 	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++) {
 		int s = statuses[i];
-		bool has = s == 500   ? true
+		/* a refused write is decided at routing (§4.2 step 6): only the checks before it */
+		bool has = refused ? s == 401 || s == 403 || s == 500 || (s == 503 && vmrest) ||
+					 (s == 413 && m != M_DELETE)
+			   : s == 500 ? true
 			   : s == 400 ? body || (vmrest && rt->get == coll_get && reading)
 			   : s == 401 ? !noauth
 			   : s == 403 ? !noauth && (!reading || (rt->flags & R_ADMIN))
-			   : s == 404 ? strstr(rt->pattern, "{id}") != NULL
+			   : s == 404 ? nph > 0 && !(sublist && reading)
 			   : s == 406 ? vmrest
 			   : s == 503 ? rt->get != ui_get
 				      : body; /* 413, 415 */
 		if (has) {
 			char k[8];
 			snprintf(k, sizeof(k), "%d", s);
-			json_object_set_new(resp, k, error_response(s, vmrest));
+			json_object_set_new(resp, k,
+					    status_response(s, rt, reading, refused, vmrest));
 		}
 	}
 	if (m == M_HEAD) { /* the same answers as GET, without their bodies */
@@ -379,6 +654,28 @@ static json_t *operation(const struct route *rt, enum method m, const char *meth
 	return op;
 }
 
+/* The document's path for a route: /vmrest/ports/{id} -> /vmrest/ports/{ObjectId}. */
+static void doc_path(char *out, size_t n, const struct route *rt, bool vmrest)
+{
+	size_t k = 0;
+	bool first = true;
+	for (const char *p = rt->pattern; *p && k + 1 < n;) {
+		const char *end = *p == '{' ? strchr(p, '}') : NULL;
+		if (!end) {
+			out[k++] = *p++;
+			continue;
+		}
+		char name[64];
+		param_name(name, sizeof(name), p + 1, (size_t)(end - p - 1), first, vmrest);
+		k += (size_t)snprintf(out + k, n - k, "{%s}", name);
+		if (k >= n)
+			k = n - 1;
+		first = false;
+		p = end + 1;
+	}
+	out[k] = 0;
+}
+
 static json_t *document(void)
 {
 	json_t *paths = json_object(), *schemas = json_object();
@@ -387,30 +684,22 @@ static json_t *document(void)
 		const struct route *rt = &router_routes[i];
 		const struct resource *r = res_of(rt);
 		bool vmrest = !strncmp(rt->pattern, "/vmrest/", 8);
-		const char *idname = vmrest ? "ObjectId" : "name";
-		/* /vmrest/ports/{id} -> /vmrest/ports/{ObjectId} */
+		/* POST, PUT and DELETE of a read-only resource answer 403, not 405 */
+		bool ro = vmrest && (rt->flags & R_READONLY);
 		char path[200];
-		size_t n = 0;
-		for (const char *p = rt->pattern; *p && n + 16 < sizeof(path);)
-			if (!strncmp(p, "{id}", 4)) {
-				n += (size_t)sprintf(path + n, "{%s}", idname);
-				p += 4;
-			} else {
-				path[n++] = *p++;
-			}
-		path[n] = 0;
+		doc_path(path, sizeof(path), rt, vmrest);
 		json_t *item = json_object();
 		if (rt->get) {
-			json_object_set_new(item, "get", operation(rt, M_GET, "get", idname));
-			json_object_set_new(item, "head", operation(rt, M_HEAD, "head", idname));
+			json_object_set_new(item, "get", operation(rt, M_GET, "get", false));
+			json_object_set_new(item, "head", operation(rt, M_HEAD, "head", false));
 		}
-		if (rt->post)
-			json_object_set_new(item, "post", operation(rt, M_POST, "post", idname));
-		if (rt->put)
-			json_object_set_new(item, "put", operation(rt, M_PUT, "put", idname));
-		if (rt->del)
+		if (rt->post || ro)
+			json_object_set_new(item, "post", operation(rt, M_POST, "post", !rt->post));
+		if (rt->put || ro)
+			json_object_set_new(item, "put", operation(rt, M_PUT, "put", !rt->put));
+		if (rt->del || ro)
 			json_object_set_new(item, "delete",
-					    operation(rt, M_DELETE, "delete", idname));
+					    operation(rt, M_DELETE, "delete", !rt->del));
 		json_object_set_new(paths, path, item);
 		if (!r || !vmrest)
 			continue;
@@ -439,7 +728,8 @@ static json_t *document(void)
 	    "The Cisco Unity Connection Provisioning Interface (CUPI) for voice messaging ports, "
 	    "and cupid's own endpoints. Generated from cupid's route and field tables. Responses "
 	    "are XML unless Accept asks for application/json; in JSON every scalar is a string. "
-	    "A method a path does not list answers 405 with Allow (403 on read-only resources).",
+	    "A method a path does not list answers 405 with Allow; POST, PUT and DELETE of a "
+	    "read-only resource are listed with their only answer, 403.",
 	    "security", "basicAuth", "tags", "name", "vmrest", "description", "CUPI (SPEC §5)",
 	    "name", "cupid", "description", "cupid's own endpoints (SPEC §6)", "paths", paths,
 	    "components", "securitySchemes", "basicAuth", "type", "http", "scheme", "basic",

@@ -1,5 +1,6 @@
 /* /vmrest/portgroups writes (SPEC §5.5): creation from a template, default names, unique
- * names per phone system, the port-group limit, cascade delete. */
+ * names per phone system, the port-group limit, the first server and the default codecs,
+ * cascade delete. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,6 +168,11 @@ int portgroup_create(struct domain_ctx *d, struct input *in, const struct body *
 			snprintf(d->err, sizeof(d->err), "ObjectId %s is already used", id);
 		return rc;
 	}
+	/* In the same transaction: the first server and the default codecs (SPEC §5.5). */
+	if ((rc = pgserver_first(d, id, model_long(ttype), in->v[F("HostOrIPAddress")],
+				 in->v[F("HostOrIPAddressV6")])) ||
+	    (!d->no_codecs && (rc = pgcodec_defaults(d, id))))
+		return rc;
 	d->id = id;
 	return 0;
 }

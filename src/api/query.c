@@ -121,7 +121,7 @@ static int column(const struct resource *r, const char *name, size_t n)
 	for (size_t i = 0; i < r->nfields; i++) {
 		const struct field *f = &r->fields[i];
 		if (strlen(f->name) == n && !strncasecmp(f->name, name, n) && f->expr &&
-		    f->acc != A_IN && !(f->flags & F_NOOUT))
+		    f->acc != A_IN && !(f->flags & (F_NOOUT | F_NOQUERY)))
 			return (int)i;
 	}
 	return -1;

@@ -12,7 +12,7 @@
 #include "http/metrics.h"
 #include "util/arena.h"
 
-extern const struct resource res_axlserver, res_association, res_version;
+extern const struct resource res_association, res_version;
 
 const struct route router_routes[] = {
 	{"/vmrest/version", R_READONLY, &res_version, version_get},
@@ -24,12 +24,25 @@ const struct route router_routes[] = {
 	{"/vmrest/phonesystems", 0, &res_phonesystem, coll_get, phonesystems_post},
 	{"/vmrest/phonesystems/{id}", 0, &res_phonesystem, obj_get, NULL, phonesystems_put,
 	 phonesystems_delete},
-	{"/vmrest/phonesystems/{id}/axlservers", R_READONLY, &res_axlserver, sublist_get},
+	{"/vmrest/phonesystems/{id}/axlservers", 0, &res_axlserver, coll_get, axlservers_post},
+	{"/vmrest/phonesystems/{id}/axlservers/{axlServerId}", 0, &res_axlserver, obj_get, NULL,
+	 axlservers_put, axlservers_delete},
 	{"/vmrest/phonesystems/{id}/phonesystemassociations", R_READONLY, &res_association,
 	 sublist_get},
 	{"/vmrest/portgroups", 0, &res_portgroup, coll_get, portgroups_post},
 	{"/vmrest/portgroups/{id}", 0, &res_portgroup, obj_get, NULL, portgroups_put,
 	 portgroups_delete},
+	{"/vmrest/portgroups/{id}/portgroupservers", 0, &res_pgserver, coll_get, pgservers_post},
+	{"/vmrest/portgroups/{id}/portgroupservers/{serverId}", 0, &res_pgserver, obj_get, NULL,
+	 pgservers_put, pgservers_delete},
+	{"/vmrest/portgroups/{id}/portgroupcodecs", 0, &res_pgcodec, coll_get, pgcodecs_post},
+	{"/vmrest/portgroups/{id}/portgroupcodecs/{codecId}", 0, &res_pgcodec, obj_get, NULL,
+	 pgcodecs_put, pgcodecs_delete},
+	{"/vmrest/rtpcodecdefs", R_READONLY, &res_codecdef, coll_get},
+	{"/vmrest/rtpcodecdefs/{id}", R_READONLY, &res_codecdef, obj_get},
+	{"/vmrest/sipsecurityprofiles", 0, &res_sipprofile, coll_get, sipprofiles_post},
+	{"/vmrest/sipsecurityprofiles/{id}", 0, &res_sipprofile, obj_get, NULL, sipprofiles_put,
+	 sipprofiles_delete},
 	{"/vmrest/ports", 0, &res_port, coll_get, ports_post},
 	{"/vmrest/ports/{id}", 0, &res_port, obj_get, NULL, ports_put, ports_delete},
 	{"/cupid/health", R_CUPID | R_NOAUTH, NULL, cupid_health},
@@ -46,17 +59,18 @@ const struct route router_routes[] = {
 };
 const size_t router_nroutes = sizeof(router_routes) / sizeof(router_routes[0]);
 
-/* Matches the decoded segments against a pattern; sets *id for a {id} segment. */
-static bool match(const char *pattern, char *const *seg, size_t nseg, const char **id)
+/* Matches the decoded segments against a pattern; sets ids[] for its placeholders. */
+static bool match(const char *pattern, char *const *seg, size_t nseg, const char *ids[2])
 {
 	const char *p = pattern + 1;
-	size_t i = 0;
+	size_t i = 0, nid = 0;
 	for (; *p && i < nseg; i++) {
 		const char *slash = strchr(p, '/');
 		size_t len = slash ? (size_t)(slash - p) : strlen(p);
-		if (len == 4 && !memcmp(p, "{id}", 4))
-			*id = seg[i];
-		else if (strlen(seg[i]) != len || memcmp(seg[i], p, len))
+		if (len > 2 && p[0] == '{' && p[len - 1] == '}') {
+			if (nid < 2)
+				ids[nid++] = seg[i];
+		} else if (strlen(seg[i]) != len || memcmp(seg[i], p, len))
 			return false;
 		p += len + (slash ? 1 : 0);
 		if (!slash)
@@ -90,14 +104,19 @@ int router_split(const char *path, struct arena *a, char ***seg, size_t *nseg)
 	return rc;
 }
 
-const struct route *router_match(char *const *seg, size_t nseg, const char **id)
+const struct route *router_match(char *const *seg, size_t nseg, const char *ids[2])
 {
 	for (size_t i = 0; i < nseg; i++)
 		if (!*seg[i] || !strcmp(seg[i], ".") || !strcmp(seg[i], ".."))
 			return NULL;
-	for (size_t i = 0; i < router_nroutes; i++)
-		if (match(router_routes[i].pattern, seg, nseg, id))
+	for (size_t i = 0; i < router_nroutes; i++) {
+		const char *got[2] = {NULL, NULL}; /* a pattern that fails half-way sets none */
+		if (match(router_routes[i].pattern, seg, nseg, got)) {
+			ids[0] = got[0];
+			ids[1] = got[1];
 			return &router_routes[i];
+		}
+	}
 	return NULL;
 }
 
@@ -141,8 +160,15 @@ bool router_front(struct req *rq, struct resp *rs)
 	}
 	/* A segment that does not decode is a malformed request (400 at the routing step). */
 	rq->bad_path = router_split(rq->path, rq->a, &rq->seg, &rq->nseg) != 0;
-	const struct route *rt = rq->bad_path ? NULL : router_match(rq->seg, rq->nseg, &rq->id);
+	const char *ids[2] = {NULL, NULL};
+	const struct route *rt = rq->bad_path ? NULL : router_match(rq->seg, rq->nseg, ids);
 	rq->route = rt;
+	if (rt && rt->res && rt->res->parent) { /* .../{parent id}/children[/{child id}] */
+		rq->pid = ids[0];
+		rq->id = ids[1];
+	} else {
+		rq->id = ids[0];
+	}
 	bool reading = rq->method == M_GET || rq->method == M_HEAD;
 	if (rt && (rt->flags & R_NOAUTH) && reading)
 		return false;

@@ -29,14 +29,15 @@ struct arena;
  * path fuzz target. */
 int router_split(const char *path, struct arena *a, char ***seg, size_t *nseg);
 /* The route whose pattern matches the decoded segments (case-sensitive; an empty, "." or ".."
- * segment matches nothing), or NULL. Sets *id to the {id} segment of the match. Pure: no
- * request, no dispatch. */
-const struct route *router_match(char *const *seg, size_t nseg, const char **id);
+ * segment matches nothing), or NULL. Sets ids[0] and ids[1] to the segments that match the
+ * pattern's first and second placeholder ({id}, {serverId}, ...). Pure: no request, no
+ * dispatch. */
+const struct route *router_match(char *const *seg, size_t nseg, const char *ids[2]);
 
 HANDLER(version_get);
 HANDLER(coll_get);      /* any collection of rq->route->res */
 HANDLER(obj_get);       /* any object of rq->route->res */
-HANDLER(sublist_get);   /* the phone-system sub-lists */
+HANDLER(sublist_get);   /* the always-empty phone system associations */
 HANDLER(ports_post);
 HANDLER(ports_put);
 HANDLER(ports_delete);
@@ -46,6 +47,18 @@ HANDLER(portgroups_delete);
 HANDLER(phonesystems_post);
 HANDLER(phonesystems_put);
 HANDLER(phonesystems_delete);
+HANDLER(pgservers_post);
+HANDLER(pgservers_put);
+HANDLER(pgservers_delete);
+HANDLER(pgcodecs_post);
+HANDLER(pgcodecs_put);
+HANDLER(pgcodecs_delete);
+HANDLER(axlservers_post);
+HANDLER(axlservers_put);
+HANDLER(axlservers_delete);
+HANDLER(sipprofiles_post);
+HANDLER(sipprofiles_put);
+HANDLER(sipprofiles_delete);
 HANDLER(cupid_health);
 HANDLER(cupid_whoami);
 HANDLER(cupid_reset);

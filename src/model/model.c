@@ -29,6 +29,21 @@ const char *model_raw(const struct body *b, const char *name)
 	return NULL;
 }
 
+int model_no_space(const char **v, struct arena *a)
+{
+	(void)a;
+	return strchr(*v, ' ') ? -1 : 0;
+}
+
+const char *model_path(const struct resource *r, const char *parent, struct arena *a)
+{
+	const char *at = r->parent ? strstr(r->path, "{id}") : NULL;
+	if (!at)
+		return r->path;
+	return arena_printf(a, "%.*s%s%s", (int)(at - r->path), r->path, parent ? parent : "",
+			    at + 4);
+}
+
 long model_long(const char *v)
 {
 	return strtol(v, NULL, 10);
@@ -64,6 +79,20 @@ static int check_bool(const struct field *f, const char **v, char *err, size_t e
 	return ERR_INVALID;
 }
 
+/* True when val is one of the space-separated decimal values of list. */
+static bool one_of(const char *list, long val)
+{
+	for (const char *p = list; *p;) {
+		char *end;
+		if (strtol(p, &end, 10) == val)
+			return true;
+		p = end + strspn(end, " ");
+		if (end == p && *p) /* not a number: a table error */
+			return false;
+	}
+	return false;
+}
+
 static int check_int(const struct field *f, const char **v, struct arena *a, char *err,
 		     size_t errlen)
 {
@@ -92,6 +121,10 @@ static int check_int(const struct field *f, const char **v, struct arena *a, cha
 	if (val < f->min || val > f->max) {
 		snprintf(err, errlen, "%s: %ld is out of range (%ld to %ld)", f->name, val, f->min,
 			 f->max);
+		return ERR_INVALID;
+	}
+	if (f->values && !one_of(f->values, val)) {
+		snprintf(err, errlen, "%s: %ld is not one of %s", f->name, val, f->values);
 		return ERR_INVALID;
 	}
 	*v = arena_printf(a, "%ld", val);
@@ -155,8 +188,8 @@ static bool accepted(const struct field *f, enum model_mode mode)
 		return f->acc == A_C || f->acc == A_W || f->acc == A_IN;
 	case MODE_PUT:
 		return f->acc == A_W || f->acc == A_U;
-	case MODE_FIXTURE:
-		return f->stored || f->acc == A_IN;
+	case MODE_FIXTURE: /* and W fields that are checked, then dropped (CcmAXLPassword) */
+		return f->stored || f->acc == A_IN || f->acc == A_W;
 	}
 	return false;
 }

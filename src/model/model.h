@@ -19,6 +19,7 @@ enum facc {
 
 #define F_REQUIRED 1u /* required on POST (generic step 2 of SPEC §4.2 13) */
 #define F_NOOUT    2u /* stored but never written out */
+#define F_NOQUERY  4u /* written out but not a query or sort column (CcmAXLPassword) */
 
 struct field {
 	const char *name;    /* CUPI name, also the stored column name when stored */
@@ -30,6 +31,7 @@ struct field {
 	long min, max;       /* int range, or str length in code points */
 	const char *charset; /* str: allowed characters, NULL = any */
 	const char *def;     /* default on create (stored fields), NULL = NULL */
+	const char *values;  /* int: the allowed values within min-max, "10 20"; NULL = all */
 	unsigned flags;
 	/* Extra check after the type check; may rewrite *v (e.g. upper-case). 0 or -1. */
 	int (*check)(const char **v, struct arena *a);
@@ -49,6 +51,11 @@ struct resource {
 	 * not scans of every row. NULL: none. */
 	const char *count_table;
 	const char *count_by;
+	/* A sub-collection (SPEC §5.7.1): the stored field holding the parent's ObjectId, and
+	 * the parent resource. path is then a pattern, "/vmrest/portgroups/{id}/portgroupservers",
+	 * whose {id} is the parent's. NULL for top-level resources. */
+	const char *parent;
+	const struct resource *parent_res;
 	const struct field *fields;
 	size_t nfields;
 };
@@ -56,7 +63,7 @@ struct resource {
 #define MODEL_MAXF 40
 
 extern const struct resource res_port, res_portgroup, res_phonesystem, res_vmsserver,
-	res_template;
+	res_template, res_pgserver, res_pgcodec, res_codecdef, res_axlserver, res_sipprofile;
 
 /* A validated input: for each field index, the normalised value when supplied (bool "1"/"0",
  * int in canonical decimal, str as given) or NULL. */
@@ -91,5 +98,10 @@ int model_required(const struct resource *r, const struct input *in, char *err, 
 extern const char model_null[];
 /* Fills every stored field that has a default and no value in in. */
 void model_defaults(const struct resource *r, struct input *in);
+/* The collection path of r below parent (r->path with {id} replaced; r->path itself for a
+ * top-level resource), from a. NULL when the arena is full. */
+const char *model_path(const struct resource *r, const char *parent, struct arena *a);
+/* A field check (struct field.check): a host name or address, any text without spaces. */
+int model_no_space(const char **v, struct arena *a);
 /* Parses a canonical int value (as model_check left it). */
 long model_long(const char *v);

@@ -1,18 +1,9 @@
 /* Field table of /vmrest/portgroups (SPEC §5.5). */
-#include <string.h>
-
 #include "model/fields.h"
 
 #define ALIAS "g"
 #define MWI_CODE "0123456789*#"
 #define PREFIX_SET "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
-
-/* HostOrIPAddress: any text without spaces. */
-static int no_space(const char **v, struct arena *a)
-{
-	(void)a;
-	return strchr(*v, ' ') ? -1 : 0;
-}
 
 static const struct field fields[] = {
 	DERIVED("URI", T_URI, "'/vmrest/portgroups/' || g.ObjectId"),
@@ -44,10 +35,11 @@ static const struct field fields[] = {
 	COL("SipTLSModeEnum", T_INT, A_W, 10, 11, "11", 0),
 	DERIVED("ResetStatusEnum", T_INT, "0"),
 	BOOLCOL("EnableAGC", A_W, "1"),
-	/* Never written out, but selected so that an export keeps it. */
-	{.name = "HostOrIPAddress", .type = T_STR, .acc = A_C, .expr = "g.HostOrIPAddress",
-	 .stored = true, .min = 1,
-	 .max = 255, .flags = F_NOOUT, .check = no_space},
+	/* POST input only: they create the group's first server (SPEC §5.8.4) */
+	{.name = "HostOrIPAddress", .type = T_STR, .acc = A_IN, .min = 1, .max = 255,
+	 .check = model_no_space},
+	{.name = "HostOrIPAddressV6", .type = T_STR, .acc = A_IN, .min = 1, .max = 255,
+	 .check = model_no_space},
 };
 
 const struct resource res_portgroup = {

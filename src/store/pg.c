@@ -357,8 +357,9 @@ static int pipeline(struct conn *c, struct listing *l, const char *count, int nc
 static int pg_list(struct store *s, const struct resource *r, const struct listq *q,
 		   struct arena *a, const struct list_cb *cb)
 {
-	/* $1 is the filter value (as text; the SQL casts it), $2 and $3 LIMIT and OFFSET. */
-	static const Oid types[] = {OID_TEXT, OID_INT8, OID_INT8};
+	/* $1 is the filter value (as text; the SQL casts it), $2 and $3 LIMIT and OFFSET, $4 a
+	 * sub-collection's parent id. Parameters a statement does not use are still typed. */
+	static const Oid types[] = {OID_TEXT, OID_INT8, OID_INT8, OID_TEXT};
 	struct conn *c;
 	int rc = conn(s, &c);
 	if (rc)
@@ -366,11 +367,13 @@ static int pg_list(struct store *s, const struct resource *r, const struct listq
 	char lim[24], off[24];
 	snprintf(lim, sizeof(lim), "%ld", q->limit);
 	snprintf(off, sizeof(off), "%ld", q->offset);
-	const char *v[3] = {q->filter >= 0 ? sql_filter_value(q, a) : NULL, lim, off};
+	const char *v[4] = {q->filter >= 0 ? sql_filter_value(q, a) : NULL, lim, off, q->parent};
 	if (q->filter >= 0 && !v[0])
 		return ERR_INTERNAL;
 	struct listing l = {.r = r, .q = q, .cb = cb, .n = q->limit >= 0 ? q->limit : LONG_MAX};
 	int ncount = q->filter >= 0, nrows = q->limit >= 0 ? 3 : ncount;
+	if (sql_parent(r, q))
+		ncount = nrows = 4;
 	struct buf count = {0}, rows = {0};
 	if (!q->rows_only)
 		sql_select(&count, r, q, true, SQL_PG);

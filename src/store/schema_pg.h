@@ -5,6 +5,9 @@
  * compares without an error. */
 #pragma once
 
+/* A random v4 GUID in SQL, for rows that a migration creates. */
+#define GUID "CAST(gen_random_uuid() AS TEXT)"
+
 static const char *const pg_migrations[] = {
 	/* 1: the object graph, users, meta, the change counter */
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -81,4 +84,44 @@ static const char *const pg_migrations[] = {
 	 " FOR EACH STATEMENT EXECUTE FUNCTION port_added();"
 	 "CREATE TRIGGER port_removed AFTER DELETE ON port REFERENCING OLD TABLE AS changed"
 	 " FOR EACH STATEMENT EXECUTE FUNCTION port_removed();"),
+	/* 5: the telephony integration (SPEC §5.7-§5.12): the fixed codec definitions, port group
+	 * servers and codecs, AXL servers, SIP security profiles (the two built-in ones). A group's
+	 * HostOrIPAddress becomes its first server, and every group gets the default codecs. */
+	("CREATE TABLE rtpcodecdef (ObjectId TEXT PRIMARY KEY, DisplayName TEXT NOT NULL);"
+	 "INSERT INTO rtpcodecdef VALUES"
+	 "('0a588d98-bcd0-43f7-beed-4066b1b8bd89', 'G.711 mu-law'),"
+	 " ('568914d1-6ac1-42f9-94fb-8d6beddef6cb', 'G.711 a-law'),"
+	 " ('40ee229d-e585-4b01-87af-e01283c34dd4', 'G.722'),"
+	 " ('07f16d07-3057-47e8-9029-9abee97dfffe', 'G.729'),"
+	 " ('0f437ce5-81b5-458c-a92f-cff6dbd90163', 'iLBC');"
+	 "CREATE TABLE portgroupserver (ObjectId TEXT PRIMARY KEY, MediaPortGroupObjectId TEXT NOT"
+	 " NULL REFERENCES portgroup (ObjectId) ON DELETE CASCADE,"
+	 " MediaRemoteServiceEnum BIGINT NOT NULL, HostOrIPAddress TEXT, HostOrIPAddressV6 TEXT,"
+	 " Port BIGINT NOT NULL, TlsPort BIGINT, Precedence BIGINT NOT NULL,"
+	 " SkinnyStateMachineEnum BIGINT NOT NULL);"
+	 "CREATE INDEX portgroupserver_group ON portgroupserver (MediaPortGroupObjectId);"
+	 "CREATE TABLE portgroupcodec (ObjectId TEXT PRIMARY KEY, MediaPortGroupObjectId TEXT NOT"
+	 " NULL REFERENCES portgroup (ObjectId) ON DELETE CASCADE, RtpCodecDefObjectId TEXT NOT"
+	 " NULL REFERENCES rtpcodecdef (ObjectId), PreferredPacketSizeMs BIGINT NOT NULL,"
+	 " Preference BIGINT NOT NULL, UNIQUE (MediaPortGroupObjectId, RtpCodecDefObjectId));"
+	 "CREATE TABLE axlserver (ObjectId TEXT PRIMARY KEY, MediaSwitchObjectId TEXT NOT NULL"
+	 " REFERENCES phonesystem (ObjectId) ON DELETE CASCADE, HostOrIPAddress TEXT NOT NULL,"
+	 " Port BIGINT NOT NULL, TlsPort BIGINT NOT NULL, Precedence BIGINT NOT NULL,"
+	 " SkinnyStateMachineEnum BIGINT NOT NULL, IsPinSyncEnabled BIGINT NOT NULL,"
+	 " CcmAXLUser TEXT NOT NULL, CcmVersion BIGINT NOT NULL);"
+	 "CREATE INDEX axlserver_switch ON axlserver (MediaSwitchObjectId);"
+	 "CREATE TABLE sipsecurityprofile (ObjectId TEXT PRIMARY KEY, Port BIGINT NOT NULL,"
+	 " DoTLS BIGINT NOT NULL, UNIQUE (Port, DoTLS));"
+	 "INSERT INTO sipsecurityprofile VALUES ('0cffee9f-bbf4-4cc0-9b1a-ee08604a7e13', 5060, 0),"
+	 " ('eb090a6b-c9d4-4a9a-8f52-a6f6ded28e39', 5061, 1);"
+	 "INSERT INTO portgroupserver SELECT " GUID ", ObjectId, CASE"
+	 " TelephonyIntegrationMethodEnum WHEN 1 THEN 100 WHEN 2 THEN 102 ELSE 104 END,"
+	 " HostOrIPAddress, NULL, CASE TelephonyIntegrationMethodEnum WHEN 1 THEN 2000 ELSE 5060"
+	 " END, CASE TelephonyIntegrationMethodEnum WHEN 1 THEN 2443 ELSE 5061 END, 0, 10"
+	 " FROM portgroup WHERE HostOrIPAddress IS NOT NULL;"
+	 "UPDATE portgroup SET HostOrIPAddress = NULL;"
+	 "INSERT INTO portgroupcodec SELECT " GUID ", ObjectId,"
+	 " '0a588d98-bcd0-43f7-beed-4066b1b8bd89', 20, 0 FROM portgroup;"
+	 "INSERT INTO portgroupcodec SELECT " GUID ", ObjectId,"
+	 " '07f16d07-3057-47e8-9029-9abee97dfffe', 20, 1 FROM portgroup;"),
 };

@@ -15,6 +15,11 @@ static void ph(struct buf *b, int style, int n)
 	buf_printf(b, "%c%d", style ? '$' : '?', n);
 }
 
+bool sql_parent(const struct resource *r, const struct listq *q)
+{
+	return r->parent && q->parent;
+}
+
 bool sql_is_int(const struct field *f)
 {
 	return f->type == T_INT || f->type == T_BOOL;
@@ -31,10 +36,15 @@ static void folded(struct buf *b, const char *expr, int style)
 		buf_printf(b, "%s COLLATE NOCASE", expr);
 }
 
-/* WHERE for q's filter on expr (NULL: the field's own expression). */
+/* WHERE for the parent of a sub-collection and q's filter on expr (NULL: the field's own
+ * expression). */
 static void filter_on(struct buf *b, const struct resource *r, const struct listq *q,
 		      const char *expr, int style)
 {
+	if (sql_parent(r, q)) {
+		buf_printf(b, " WHERE %s.%s = ", r->alias, r->parent);
+		ph(b, style, 4);
+	}
 	if (q->filter < 0)
 		return;
 	struct field fe = r->fields[q->filter];
@@ -42,7 +52,7 @@ static void filter_on(struct buf *b, const struct resource *r, const struct list
 		fe.expr = expr;
 	const struct field *f = &fe;
 	bool pg = style == SQL_PG;
-	buf_puts(b, " WHERE ");
+	buf_puts(b, sql_parent(r, q) ? " AND " : " WHERE ");
 	if (q->op == Q_STARTSWITH) {
 		/* The same escaped pattern on both: LIKE is ASCII case-insensitive on SQLite, and
 		 * both sides are folded on PostgreSQL. */
@@ -212,7 +222,7 @@ void sql_update(struct buf *b, const struct resource *r, const struct input *in,
 struct shape {
 	const struct resource *r;
 	int filter, op, sort, style;
-	bool desc, paged, count;
+	bool desc, paged, count, parent;
 	char *sql;
 };
 
@@ -223,7 +233,7 @@ const char *sql_select_text(const struct resource *r, const struct listq *q, boo
 			    int style)
 {
 	struct shape k = {.r = r, .filter = q->filter, .op = q->filter >= 0 ? (int)q->op : 0,
-			  .style = style, .count = count};
+			  .style = style, .count = count, .parent = sql_parent(r, q)};
 	if (!count) {
 		k.sort = q->sort;
 		k.desc = q->desc;
@@ -233,7 +243,7 @@ const char *sql_select_text(const struct resource *r, const struct listq *q, boo
 	h = h * 31 + (unsigned)(k.filter + 1);
 	h = h * 31 + (unsigned)k.op;
 	h = h * 31 + (unsigned)(k.sort + 1);
-	h = h * 31 + (unsigned)(k.style * 8 + k.desc * 4 + k.paged * 2 + k.count);
+	h = h * 31 + (unsigned)(k.parent * 16 + k.style * 8 + k.desc * 4 + k.paged * 2 + k.count);
 	const char *sql = NULL;
 	pthread_mutex_lock(&shapes_mu);
 	for (unsigned i = 0; i < SHAPES; i++) {
@@ -250,7 +260,7 @@ const char *sql_select_text(const struct resource *r, const struct listq *q, boo
 		}
 		if (sh->r == k.r && sh->filter == k.filter && sh->op == k.op &&
 		    sh->sort == k.sort && sh->style == k.style && sh->desc == k.desc &&
-		    sh->paged == k.paged && sh->count == k.count) {
+		    sh->paged == k.paged && sh->count == k.count && sh->parent == k.parent) {
 			sql = sh->sql;
 			break;
 		}

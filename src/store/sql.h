@@ -14,7 +14,7 @@ struct buf;
 #define SQL_PG     1
 
 /* SELECT for a listing: the filter value is parameter 1, then LIMIT 2 and OFFSET 3 (when
- * q->limit >= 0). With count, SELECT count(*) with the filter only. style: SQL_SQLITE or
+ * q->limit >= 0), and a sub-collection's parent id 4 (when q->parent is set: sql_parent). With count, SELECT count(*) with the filter only. style: SQL_SQLITE or
  * SQL_PG. */
 void sql_select(struct buf *b, const struct resource *r, const struct listq *q, bool count,
 		int style);
@@ -26,6 +26,8 @@ void sql_select_forget(void);
 /* The filter value to bind: for Q_STARTSWITH a LIKE pattern with % _ \ escaped and a
  * trailing %. Memory from a. */
 const char *sql_filter_value(const struct listq *q, struct arena *a);
+/* True when q lists the children of one parent: the parent id is then parameter 4. */
+bool sql_parent(const struct resource *r, const struct listq *q);
 /* True when field f's value is bound as an integer. */
 bool sql_is_int(const struct field *f);
 /* INSERT of the stored fields set in in: values are parameters 1..n in field order. */

@@ -267,6 +267,8 @@ static int sq_list(struct store *s, const struct resource *r, const struct listq
 			goto out;
 		if (ff)
 			bind_filter(st, q, ff, fv);
+		if (sql_parent(r, q))
+			sqlite3_bind_text(st, 4, q->parent, -1, SQLITE_STATIC);
 		if ((src = sqlite3_step(st)) != SQLITE_ROW) {
 			rc = fail(c->db, src);
 			goto out;
@@ -289,6 +291,8 @@ static int sq_list(struct store *s, const struct resource *r, const struct listq
 			goto out;
 		if (ff)
 			bind_filter(st, q, ff, fv);
+		if (sql_parent(r, q))
+			sqlite3_bind_text(st, 4, q->parent, -1, SQLITE_STATIC);
 		if (q->limit >= 0) {
 			sqlite3_bind_int64(st, 2, n);
 			sqlite3_bind_int64(st, 3, q->offset);

@@ -54,14 +54,21 @@ int store_first(const struct store_handle *h, const struct resource *r, const st
 	return rc ? rc : fc.found ? 0 : ERR_NOT_FOUND;
 }
 
-int store_get(const struct store_handle *h, const struct resource *r, const char *id,
-	      struct arena *a, struct obj *o)
+int store_get_in(const struct store_handle *h, const struct resource *r, const char *parent,
+		 const char *id, struct arena *a, struct obj *o)
 {
 	struct listq q = LISTQ_ALL;
 	q.filter = model_field(r, "ObjectId");
 	q.op = Q_EXACT;
 	q.value = id;
+	q.parent = parent;
 	return store_first(h, r, &q, a, o);
+}
+
+int store_get(const struct store_handle *h, const struct resource *r, const char *id,
+	      struct arena *a, struct obj *o)
+{
+	return store_get_in(h, r, NULL, id, a, o);
 }
 
 static int count_begin(void *ctx, long total, long n)

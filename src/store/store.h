@@ -23,6 +23,8 @@ struct listq {
 	long offset;
 	bool count_only;    /* total only, no rows */
 	bool rows_only;     /* rows only, no total: begin() is not called (one statement) */
+	const char *parent; /* a sub-collection's parent ObjectId (r->parent), or NULL for the
+			       rows of every parent */
 };
 #define LISTQ_ALL {.filter = -1, .sort = -1, .limit = -1}
 
@@ -134,6 +136,9 @@ int store_user_list(const struct store_handle *h,
 /* Reads object id of r into *o (values from a). 0, ERR_NOT_FOUND or ERR_*. */
 int store_get(const struct store_handle *h, const struct resource *r, const char *id,
 	      struct arena *a, struct obj *o);
+/* The same for a child of a sub-collection, which must belong to parent (NULL: any). */
+int store_get_in(const struct store_handle *h, const struct resource *r, const char *parent,
+		 const char *id, struct arena *a, struct obj *o);
 /* Counts rows of r where field k (or none, k < 0) equals value under op. */
 int store_count(const struct store_handle *h, const struct resource *r, int k,
 		enum listq_op op, const char *value, struct arena *a, long *n);

@@ -1083,3 +1083,203 @@ def fire(reqs, timeout=90):
     with concurrent.futures.ThreadPoolExecutor(max_workers=len(reqs)) as ex:
         futs = [ex.submit(one, r) for r in reqs]
         return [f.result(timeout=timeout) for f in futs]
+
+
+# ---------------------------------------------------------------------------------------------
+# telephony (§5.7-§5.16): ids of the fixed codec definitions and of the seed's telephony
+# objects, field builders for the new resources, and the literal SPEC examples
+
+# codec definitions (§5.10), in their default order (DisplayName)
+CODEC_ALAW = "568914d1-6ac1-42f9-94fb-8d6beddef6cb"
+CODEC_MULAW = "0a588d98-bcd0-43f7-beed-4066b1b8bd89"
+CODEC_G722 = "40ee229d-e585-4b01-87af-e01283c34dd4"
+CODEC_G729 = "07f16d07-3057-47e8-9029-9abee97dfffe"
+CODEC_ILBC = "0f437ce5-81b5-458c-a92f-cff6dbd90163"
+CODEC_NAMES = {CODEC_ALAW: "G.711 a-law", CODEC_MULAW: "G.711 mu-law", CODEC_G722: "G.722",
+               CODEC_G729: "G.729", CODEC_ILBC: "iLBC"}
+CODECDEFS_SORTED = [CODEC_ALAW, CODEC_MULAW, CODEC_G722, CODEC_G729, CODEC_ILBC]
+
+# built-in SIP security profiles (§5.12)
+SIP_5060 = "0cffee9f-bbf4-4cc0-9b1a-ee08604a7e13"
+SIP_5061TLS = "eb090a6b-c9d4-4a9a-8f52-a6f6ded28e39"
+
+# seed fixture (§6.7): AXL server, port group servers and codecs
+SEED_AXL = "ccc67ad1-3ee6-45ca-9556-855e5a3b3806"
+SRV_SIP = "2cbf5f65-6490-46d8-8972-b497c3f8c634"      # PG_SIP, 102, .21
+SRV_SCCP_A = "34a9a308-f724-43de-b860-6b914668971e"   # PG_SCCP, 100, .21, Precedence 0
+SRV_SCCP_B = "a383ab04-54aa-4c27-9010-237261c5df29"   # PG_SCCP, 100, .22, Precedence 1
+SRV_SCCP_TFTP = "4d37a130-1c53-4ce2-a8fd-fddd8095edde"  # PG_SCCP, 101, .21, no TlsPort
+SRV_ROHIT = "4009b408-09e7-455b-856a-d18dfd71a8d6"    # PG_ROHIT, 102, .21
+SRV_PIMG = "5c3a6c05-f872-4978-acd7-35bd25cb6ac2"     # PG_PIMG, 104, .31
+SEED_CODECS = {  # group -> (G.711 mu-law codec, G.729 codec)
+    PG_SIP: ("8ef891b4-b0e7-4301-b15f-9114e3b146f4", "4c01713a-9173-41ad-99f1-68e7846a09e9"),
+    PG_SCCP: ("3d358e3b-c2a2-43e2-a5b1-52feff843903", "a12fb7b0-29d5-4d28-bbeb-ea30bd46b638"),
+    PG_ROHIT: ("283cdb73-a014-4fcc-9640-3e09f9731414", "8d3f8727-4633-47e3-b9cb-a5b147ae145d"),
+    PG_PIMG: ("74150598-84ba-4519-a43d-3ecd1ee4f100", "e82e7bf7-c231-43b1-aba6-80d96bbe8de0"),
+}
+SEED_GROUPS = (PG_SIP, PG_SCCP, PG_ROHIT, PG_PIMG)
+EX2_SRV = "9fa816f9-6721-4020-b801-03d1dda14982"
+EX2_CODECS = ("bc718e12-19f3-4422-9556-40780248707c", "50ad8e70-ce89-4ca2-a207-742c55787451")
+
+# services (§5.8.2): default (Port, TlsPort); the primary service of each integration type
+SERVICE_PORTS = {100: (2000, 2443), 101: (69, None), 102: (5060, 5061), 104: (5060, 5061)}
+PRIMARY_SERVICE = {1: 100, 2: 102, 3: 104}
+ACCEPTED_SERVICES = {1: (100, 101), 2: (101, 102), 3: (104,)}
+
+MAX_PG_SERVERS = 32
+MAX_AXL_SERVERS = 16
+
+
+def pgs_path(pg, sid=None):
+    p = f"/vmrest/portgroups/{pg}/portgroupservers"
+    return p + ("/" + sid if sid else "")
+
+
+def pgc_path(pg, cid=None):
+    p = f"/vmrest/portgroups/{pg}/portgroupcodecs"
+    return p + ("/" + cid if cid else "")
+
+
+def axl_path(ps, aid=None):
+    p = f"/vmrest/phonesystems/{ps}/axlservers"
+    return p + ("/" + aid if aid else "")
+
+
+def sip_path(oid=None):
+    return "/vmrest/sipsecurityprofiles" + ("/" + oid if oid else "")
+
+
+def _s(v):
+    return None if v is None else (b(v) if isinstance(v, bool) else str(v))
+
+
+_DEF = object()
+
+
+def pgserver_fields(oid, pg, service, host=None, v6=None, port=_DEF, tls=_DEF, prec=0, ssm=10):
+    """A port group server (§5.8.2) in field-table order; Port/TlsPort default by service."""
+    dport, dtls = SERVICE_PORTS.get(service, (None, None))
+    return [
+        ("URI", f"/vmrest/portgroups/{pg}/portgroupservers/{oid}"),
+        ("ObjectId", oid),
+        ("MediaRemoteServiceEnum", str(service)),
+        ("HostOrIPAddress", host),
+        ("HostOrIPAddressV6", v6),
+        ("Port", _s(dport if port is _DEF else port)),
+        ("TlsPort", _s(dtls if tls is _DEF else tls)),
+        ("Precedence", str(prec)),
+        ("MediaPortGroupObjectId", pg),
+        ("PortGroupURI", f"/vmrest/portgroups/{pg}"),
+        ("SkinnyStateMachineEnum", str(ssm)),
+    ]
+
+
+def pgcodec_fields(oid, pg, codec, size=20, pref=0):
+    """A port group codec (§5.9.2) in field-table order."""
+    return [
+        ("URI", f"/vmrest/portgroups/{pg}/portgroupcodecs/{oid}"),
+        ("ObjectId", oid),
+        ("MediaPortGroupObjectId", pg),
+        ("RtpCodecDefObjectId", codec),
+        ("RtpCodecDefDisplayName", CODEC_NAMES[codec]),
+        ("PreferredPacketSizeMs", str(size)),
+        ("Preference", str(pref)),
+    ]
+
+
+def codecdef_fields(oid):
+    return [("URI", f"/vmrest/rtpcodecdefs/{oid}"), ("ObjectId", oid),
+            ("DisplayName", CODEC_NAMES[oid])]
+
+
+def axl_fields(oid, ps, host, port=443, tls=443, prec=0, ssm=10, pin=False, user="",
+               version=5):
+    """An AXL server (§5.11) in field-table order; CcmAXLPassword is always shown empty."""
+    return [
+        ("URI", f"/vmrest/phonesystems/{ps}/axlservers/{oid}"),
+        ("ObjectId", oid),
+        ("MediaRemoteServiceEnum", "103"),
+        ("HostOrIPAddress", host),
+        ("Port", str(port)),
+        ("TlsPort", str(tls)),
+        ("Precedence", str(prec)),
+        ("MediaSwitchObjectId", ps),
+        ("PhoneSystemURI", f"/vmrest/phonesystems/{ps}"),
+        ("SkinnyStateMachineEnum", str(ssm)),
+        ("IsPinSyncEnabled", b(pin)),
+        ("CcmAXLUser", user),
+        ("CcmAXLPassword", ""),
+        ("CcmVersion", str(version)),
+    ]
+
+
+def sipprofile_fields(oid, port, tls):
+    """A SIP security profile (§5.12); DisplayName derived from Port and DoTLS."""
+    return [
+        ("URI", f"/vmrest/sipsecurityprofiles/{oid}"),
+        ("ObjectId", oid),
+        ("Port", str(port)),
+        ("DoTLS", b(tls)),
+        ("DisplayName", f"{port}/TLS" if tls else str(port)),
+    ]
+
+
+def seed_pgservers(pg):
+    """The servers of a seed group (§6.7) in the default order (Precedence, then ObjectId)."""
+    return {
+        PG_SIP: [pgserver_fields(SRV_SIP, PG_SIP, 102, "192.0.2.21")],
+        PG_SCCP: [pgserver_fields(SRV_SCCP_A, PG_SCCP, 100, "192.0.2.21"),
+                  pgserver_fields(SRV_SCCP_TFTP, PG_SCCP, 101, "192.0.2.21"),
+                  pgserver_fields(SRV_SCCP_B, PG_SCCP, 100, "192.0.2.22", prec=1)],
+        PG_ROHIT: [pgserver_fields(SRV_ROHIT, PG_ROHIT, 102, "192.0.2.21")],
+        PG_PIMG: [pgserver_fields(SRV_PIMG, PG_PIMG, 104, "192.0.2.31")],
+    }[pg]
+
+
+def seed_pgcodecs(pg):
+    mu, g729 = SEED_CODECS[pg]
+    return [pgcodec_fields(mu, pg, CODEC_MULAW, 20, 0), pgcodec_fields(g729, pg, CODEC_G729, 20, 1)]
+
+
+SEED_AXL_FIELDS = axl_fields(SEED_AXL, PS, "192.0.2.21", user="axladmin")
+BUILTIN_SIP = [sipprofile_fields(SIP_5060, 5060, False), sipprofile_fields(SIP_5061TLS, 5061, True)]
+
+# --- literal SPEC examples of §5.8.5, §5.9.5, §5.10, §5.11, §5.12 (copied from the SPEC text)
+
+SPEC_PGS_SIP_LIST_XML = X + '<PortGroupServers total="1"><PortGroupServer><URI>/vmrest/portgroups/ledf504a-e9a1-4876-bcfc-bb674da8e385/portgroupservers/2cbf5f65-6490-46d8-8972-b497c3f8c634</URI><ObjectId>2cbf5f65-6490-46d8-8972-b497c3f8c634</ObjectId><MediaRemoteServiceEnum>102</MediaRemoteServiceEnum><HostOrIPAddress>192.0.2.21</HostOrIPAddress><Port>5060</Port><TlsPort>5061</TlsPort><Precedence>0</Precedence><MediaPortGroupObjectId>ledf504a-e9a1-4876-bcfc-bb674da8e385</MediaPortGroupObjectId><PortGroupURI>/vmrest/portgroups/ledf504a-e9a1-4876-bcfc-bb674da8e385</PortGroupURI><SkinnyStateMachineEnum>10</SkinnyStateMachineEnum></PortGroupServer></PortGroupServers>'  # noqa: E501
+SPEC_PGS_SIP_LIST_JSON = '{"@total":"1","PortGroupServer":{"URI":"/vmrest/portgroups/ledf504a-e9a1-4876-bcfc-bb674da8e385/portgroupservers/2cbf5f65-6490-46d8-8972-b497c3f8c634","ObjectId":"2cbf5f65-6490-46d8-8972-b497c3f8c634","MediaRemoteServiceEnum":"102","HostOrIPAddress":"192.0.2.21","Port":"5060","TlsPort":"5061","Precedence":"0","MediaPortGroupObjectId":"ledf504a-e9a1-4876-bcfc-bb674da8e385","PortGroupURI":"/vmrest/portgroups/ledf504a-e9a1-4876-bcfc-bb674da8e385","SkinnyStateMachineEnum":"10"}}'  # noqa: E501
+SPEC_PGS_SCCP_LIST_JSON = '{"@total":"3","PortGroupServer":[{"URI":"/vmrest/portgroups/3c011243-e3e2-42f7-b658-d9fbdc966f26/portgroupservers/34a9a308-f724-43de-b860-6b914668971e","ObjectId":"34a9a308-f724-43de-b860-6b914668971e","MediaRemoteServiceEnum":"100","HostOrIPAddress":"192.0.2.21","Port":"2000","TlsPort":"2443","Precedence":"0","MediaPortGroupObjectId":"3c011243-e3e2-42f7-b658-d9fbdc966f26","PortGroupURI":"/vmrest/portgroups/3c011243-e3e2-42f7-b658-d9fbdc966f26","SkinnyStateMachineEnum":"10"},{"URI":"/vmrest/portgroups/3c011243-e3e2-42f7-b658-d9fbdc966f26/portgroupservers/4d37a130-1c53-4ce2-a8fd-fddd8095edde","ObjectId":"4d37a130-1c53-4ce2-a8fd-fddd8095edde","MediaRemoteServiceEnum":"101","HostOrIPAddress":"192.0.2.21","Port":"69","Precedence":"0","MediaPortGroupObjectId":"3c011243-e3e2-42f7-b658-d9fbdc966f26","PortGroupURI":"/vmrest/portgroups/3c011243-e3e2-42f7-b658-d9fbdc966f26","SkinnyStateMachineEnum":"10"},{"URI":"/vmrest/portgroups/3c011243-e3e2-42f7-b658-d9fbdc966f26/portgroupservers/a383ab04-54aa-4c27-9010-237261c5df29","ObjectId":"a383ab04-54aa-4c27-9010-237261c5df29","MediaRemoteServiceEnum":"100","HostOrIPAddress":"192.0.2.22","Port":"2000","TlsPort":"2443","Precedence":"1","MediaPortGroupObjectId":"3c011243-e3e2-42f7-b658-d9fbdc966f26","PortGroupURI":"/vmrest/portgroups/3c011243-e3e2-42f7-b658-d9fbdc966f26","SkinnyStateMachineEnum":"10"}]}'  # noqa: E501
+SPEC_PGS_TFTP_XML = X + '<PortGroupServer><URI>/vmrest/portgroups/3c011243-e3e2-42f7-b658-d9fbdc966f26/portgroupservers/4d37a130-1c53-4ce2-a8fd-fddd8095edde</URI><ObjectId>4d37a130-1c53-4ce2-a8fd-fddd8095edde</ObjectId><MediaRemoteServiceEnum>101</MediaRemoteServiceEnum><HostOrIPAddress>192.0.2.21</HostOrIPAddress><Port>69</Port><Precedence>0</Precedence><MediaPortGroupObjectId>3c011243-e3e2-42f7-b658-d9fbdc966f26</MediaPortGroupObjectId><PortGroupURI>/vmrest/portgroups/3c011243-e3e2-42f7-b658-d9fbdc966f26</PortGroupURI><SkinnyStateMachineEnum>10</SkinnyStateMachineEnum></PortGroupServer>'  # noqa: E501
+SPEC_PGS_TFTP_JSON = '{"URI":"/vmrest/portgroups/3c011243-e3e2-42f7-b658-d9fbdc966f26/portgroupservers/4d37a130-1c53-4ce2-a8fd-fddd8095edde","ObjectId":"4d37a130-1c53-4ce2-a8fd-fddd8095edde","MediaRemoteServiceEnum":"101","HostOrIPAddress":"192.0.2.21","Port":"69","Precedence":"0","MediaPortGroupObjectId":"3c011243-e3e2-42f7-b658-d9fbdc966f26","PortGroupURI":"/vmrest/portgroups/3c011243-e3e2-42f7-b658-d9fbdc966f26","SkinnyStateMachineEnum":"10"}'  # noqa: E501
+SPEC_PGS_EMPTY_XML = X + '<PortGroupServers total="0"/>'
+SPEC_EMPTY_JSON = '{"@total":"0"}'
+# the XML that Cisco's SDK builds (space before '>'), §5.8.5
+SPEC_SDK_TFTP_BODY = '<PortGroupServer><MediaPortGroupObjectId >ledf504a-e9a1-4876-bcfc-bb674da8e385</MediaPortGroupObjectId ><MediaRemoteServiceEnum >101</MediaRemoteServiceEnum ><HostOrIPAddress>192.0.2.21</HostOrIPAddress></PortGroupServer>'  # noqa: E501
+
+SPEC_PGC_SIP_LIST_XML = X + '<PortGroupCodecs total="2"><PortGroupCodec><URI>/vmrest/portgroups/ledf504a-e9a1-4876-bcfc-bb674da8e385/portgroupcodecs/8ef891b4-b0e7-4301-b15f-9114e3b146f4</URI><ObjectId>8ef891b4-b0e7-4301-b15f-9114e3b146f4</ObjectId><MediaPortGroupObjectId>ledf504a-e9a1-4876-bcfc-bb674da8e385</MediaPortGroupObjectId><RtpCodecDefObjectId>0a588d98-bcd0-43f7-beed-4066b1b8bd89</RtpCodecDefObjectId><RtpCodecDefDisplayName>G.711 mu-law</RtpCodecDefDisplayName><PreferredPacketSizeMs>20</PreferredPacketSizeMs><Preference>0</Preference></PortGroupCodec><PortGroupCodec><URI>/vmrest/portgroups/ledf504a-e9a1-4876-bcfc-bb674da8e385/portgroupcodecs/4c01713a-9173-41ad-99f1-68e7846a09e9</URI><ObjectId>4c01713a-9173-41ad-99f1-68e7846a09e9</ObjectId><MediaPortGroupObjectId>ledf504a-e9a1-4876-bcfc-bb674da8e385</MediaPortGroupObjectId><RtpCodecDefObjectId>07f16d07-3057-47e8-9029-9abee97dfffe</RtpCodecDefObjectId><RtpCodecDefDisplayName>G.729</RtpCodecDefDisplayName><PreferredPacketSizeMs>20</PreferredPacketSizeMs><Preference>1</Preference></PortGroupCodec></PortGroupCodecs>'  # noqa: E501
+SPEC_PGC_SIP_LIST_JSON = '{"@total":"2","PortGroupCodec":[{"URI":"/vmrest/portgroups/ledf504a-e9a1-4876-bcfc-bb674da8e385/portgroupcodecs/8ef891b4-b0e7-4301-b15f-9114e3b146f4","ObjectId":"8ef891b4-b0e7-4301-b15f-9114e3b146f4","MediaPortGroupObjectId":"ledf504a-e9a1-4876-bcfc-bb674da8e385","RtpCodecDefObjectId":"0a588d98-bcd0-43f7-beed-4066b1b8bd89","RtpCodecDefDisplayName":"G.711 mu-law","PreferredPacketSizeMs":"20","Preference":"0"},{"URI":"/vmrest/portgroups/ledf504a-e9a1-4876-bcfc-bb674da8e385/portgroupcodecs/4c01713a-9173-41ad-99f1-68e7846a09e9","ObjectId":"4c01713a-9173-41ad-99f1-68e7846a09e9","MediaPortGroupObjectId":"ledf504a-e9a1-4876-bcfc-bb674da8e385","RtpCodecDefObjectId":"07f16d07-3057-47e8-9029-9abee97dfffe","RtpCodecDefDisplayName":"G.729","PreferredPacketSizeMs":"20","Preference":"1"}]}'  # noqa: E501
+SPEC_PGC_MULAW_XML = X + '<PortGroupCodec><URI>/vmrest/portgroups/ledf504a-e9a1-4876-bcfc-bb674da8e385/portgroupcodecs/8ef891b4-b0e7-4301-b15f-9114e3b146f4</URI><ObjectId>8ef891b4-b0e7-4301-b15f-9114e3b146f4</ObjectId><MediaPortGroupObjectId>ledf504a-e9a1-4876-bcfc-bb674da8e385</MediaPortGroupObjectId><RtpCodecDefObjectId>0a588d98-bcd0-43f7-beed-4066b1b8bd89</RtpCodecDefObjectId><RtpCodecDefDisplayName>G.711 mu-law</RtpCodecDefDisplayName><PreferredPacketSizeMs>20</PreferredPacketSizeMs><Preference>0</Preference></PortGroupCodec>'  # noqa: E501
+SPEC_PGC_MULAW_JSON = '{"URI":"/vmrest/portgroups/ledf504a-e9a1-4876-bcfc-bb674da8e385/portgroupcodecs/8ef891b4-b0e7-4301-b15f-9114e3b146f4","ObjectId":"8ef891b4-b0e7-4301-b15f-9114e3b146f4","MediaPortGroupObjectId":"ledf504a-e9a1-4876-bcfc-bb674da8e385","RtpCodecDefObjectId":"0a588d98-bcd0-43f7-beed-4066b1b8bd89","RtpCodecDefDisplayName":"G.711 mu-law","PreferredPacketSizeMs":"20","Preference":"0"}'  # noqa: E501
+SPEC_SDK_CODEC_BODY = '<PortGroupCodec><MediaPortGroupObjectId>ledf504a-e9a1-4876-bcfc-bb674da8e385</MediaPortGroupObjectId><PreferredPacketSizeMs>20</PreferredPacketSizeMs><RtpCodecDefObjectId>568914d1-6ac1-42f9-94fb-8d6beddef6cb</RtpCodecDefObjectId><Preference>1</Preference></PortGroupCodec>'  # noqa: E501
+SPEC_CODEC_DUP_JSON = '{"errors":{"code":"DUPLICATE_NAME","message":"port group PhoneSystem-1 already advertises G.711 mu-law"}}'  # noqa: E501
+
+SPEC_CODECDEFS_XML = X + '<RtpCodecDefs total="5"><RtpCodecDef><URI>/vmrest/rtpcodecdefs/568914d1-6ac1-42f9-94fb-8d6beddef6cb</URI><ObjectId>568914d1-6ac1-42f9-94fb-8d6beddef6cb</ObjectId><DisplayName>G.711 a-law</DisplayName></RtpCodecDef><RtpCodecDef><URI>/vmrest/rtpcodecdefs/0a588d98-bcd0-43f7-beed-4066b1b8bd89</URI><ObjectId>0a588d98-bcd0-43f7-beed-4066b1b8bd89</ObjectId><DisplayName>G.711 mu-law</DisplayName></RtpCodecDef><RtpCodecDef><URI>/vmrest/rtpcodecdefs/40ee229d-e585-4b01-87af-e01283c34dd4</URI><ObjectId>40ee229d-e585-4b01-87af-e01283c34dd4</ObjectId><DisplayName>G.722</DisplayName></RtpCodecDef><RtpCodecDef><URI>/vmrest/rtpcodecdefs/07f16d07-3057-47e8-9029-9abee97dfffe</URI><ObjectId>07f16d07-3057-47e8-9029-9abee97dfffe</ObjectId><DisplayName>G.729</DisplayName></RtpCodecDef><RtpCodecDef><URI>/vmrest/rtpcodecdefs/0f437ce5-81b5-458c-a92f-cff6dbd90163</URI><ObjectId>0f437ce5-81b5-458c-a92f-cff6dbd90163</ObjectId><DisplayName>iLBC</DisplayName></RtpCodecDef></RtpCodecDefs>'  # noqa: E501
+SPEC_CODECDEFS_JSON = '{"@total":"5","RtpCodecDef":[{"URI":"/vmrest/rtpcodecdefs/568914d1-6ac1-42f9-94fb-8d6beddef6cb","ObjectId":"568914d1-6ac1-42f9-94fb-8d6beddef6cb","DisplayName":"G.711 a-law"},{"URI":"/vmrest/rtpcodecdefs/0a588d98-bcd0-43f7-beed-4066b1b8bd89","ObjectId":"0a588d98-bcd0-43f7-beed-4066b1b8bd89","DisplayName":"G.711 mu-law"},{"URI":"/vmrest/rtpcodecdefs/40ee229d-e585-4b01-87af-e01283c34dd4","ObjectId":"40ee229d-e585-4b01-87af-e01283c34dd4","DisplayName":"G.722"},{"URI":"/vmrest/rtpcodecdefs/07f16d07-3057-47e8-9029-9abee97dfffe","ObjectId":"07f16d07-3057-47e8-9029-9abee97dfffe","DisplayName":"G.729"},{"URI":"/vmrest/rtpcodecdefs/0f437ce5-81b5-458c-a92f-cff6dbd90163","ObjectId":"0f437ce5-81b5-458c-a92f-cff6dbd90163","DisplayName":"iLBC"}]}'  # noqa: E501
+SPEC_CODECDEF_MULAW_XML = X + '<RtpCodecDef><URI>/vmrest/rtpcodecdefs/0a588d98-bcd0-43f7-beed-4066b1b8bd89</URI><ObjectId>0a588d98-bcd0-43f7-beed-4066b1b8bd89</ObjectId><DisplayName>G.711 mu-law</DisplayName></RtpCodecDef>'  # noqa: E501
+SPEC_CODECDEF_MULAW_JSON = '{"URI":"/vmrest/rtpcodecdefs/0a588d98-bcd0-43f7-beed-4066b1b8bd89","ObjectId":"0a588d98-bcd0-43f7-beed-4066b1b8bd89","DisplayName":"G.711 mu-law"}'  # noqa: E501
+
+SPEC_AXL_LIST_XML = X + '<AXLServers total="1"><AXLServer><URI>/vmrest/phonesystems/a8eb65f5-795b-41cd-98b1-934f6b987313/axlservers/ccc67ad1-3ee6-45ca-9556-855e5a3b3806</URI><ObjectId>ccc67ad1-3ee6-45ca-9556-855e5a3b3806</ObjectId><MediaRemoteServiceEnum>103</MediaRemoteServiceEnum><HostOrIPAddress>192.0.2.21</HostOrIPAddress><Port>443</Port><TlsPort>443</TlsPort><Precedence>0</Precedence><MediaSwitchObjectId>a8eb65f5-795b-41cd-98b1-934f6b987313</MediaSwitchObjectId><PhoneSystemURI>/vmrest/phonesystems/a8eb65f5-795b-41cd-98b1-934f6b987313</PhoneSystemURI><SkinnyStateMachineEnum>10</SkinnyStateMachineEnum><IsPinSyncEnabled>false</IsPinSyncEnabled><CcmAXLUser>axladmin</CcmAXLUser><CcmAXLPassword/><CcmVersion>5</CcmVersion></AXLServer></AXLServers>'  # noqa: E501
+SPEC_AXL_LIST_JSON = '{"@total":"1","AXLServer":{"URI":"/vmrest/phonesystems/a8eb65f5-795b-41cd-98b1-934f6b987313/axlservers/ccc67ad1-3ee6-45ca-9556-855e5a3b3806","ObjectId":"ccc67ad1-3ee6-45ca-9556-855e5a3b3806","MediaRemoteServiceEnum":"103","HostOrIPAddress":"192.0.2.21","Port":"443","TlsPort":"443","Precedence":"0","MediaSwitchObjectId":"a8eb65f5-795b-41cd-98b1-934f6b987313","PhoneSystemURI":"/vmrest/phonesystems/a8eb65f5-795b-41cd-98b1-934f6b987313","SkinnyStateMachineEnum":"10","IsPinSyncEnabled":"false","CcmAXLUser":"axladmin","CcmAXLPassword":"","CcmVersion":"5"}}'  # noqa: E501
+SPEC_AXL_XML = X + '<AXLServer><URI>/vmrest/phonesystems/a8eb65f5-795b-41cd-98b1-934f6b987313/axlservers/ccc67ad1-3ee6-45ca-9556-855e5a3b3806</URI><ObjectId>ccc67ad1-3ee6-45ca-9556-855e5a3b3806</ObjectId><MediaRemoteServiceEnum>103</MediaRemoteServiceEnum><HostOrIPAddress>192.0.2.21</HostOrIPAddress><Port>443</Port><TlsPort>443</TlsPort><Precedence>0</Precedence><MediaSwitchObjectId>a8eb65f5-795b-41cd-98b1-934f6b987313</MediaSwitchObjectId><PhoneSystemURI>/vmrest/phonesystems/a8eb65f5-795b-41cd-98b1-934f6b987313</PhoneSystemURI><SkinnyStateMachineEnum>10</SkinnyStateMachineEnum><IsPinSyncEnabled>false</IsPinSyncEnabled><CcmAXLUser>axladmin</CcmAXLUser><CcmAXLPassword/><CcmVersion>5</CcmVersion></AXLServer>'  # noqa: E501
+SPEC_AXL_JSON = '{"URI":"/vmrest/phonesystems/a8eb65f5-795b-41cd-98b1-934f6b987313/axlservers/ccc67ad1-3ee6-45ca-9556-855e5a3b3806","ObjectId":"ccc67ad1-3ee6-45ca-9556-855e5a3b3806","MediaRemoteServiceEnum":"103","HostOrIPAddress":"192.0.2.21","Port":"443","TlsPort":"443","Precedence":"0","MediaSwitchObjectId":"a8eb65f5-795b-41cd-98b1-934f6b987313","PhoneSystemURI":"/vmrest/phonesystems/a8eb65f5-795b-41cd-98b1-934f6b987313","SkinnyStateMachineEnum":"10","IsPinSyncEnabled":"false","CcmAXLUser":"axladmin","CcmAXLPassword":"","CcmVersion":"5"}'  # noqa: E501
+SPEC_AXL_POST_BODY = '<AXLServer><MediaSwitchObjectId>a8eb65f5-795b-41cd-98b1-934f6b987313</MediaSwitchObjectId><MediaRemoteServiceEnum>103</MediaRemoteServiceEnum><HostOrIPAddress>192.0.2.22</HostOrIPAddress><Port>8443</Port><CcmAXLUser>axladmin</CcmAXLUser><CcmAXLPassword>s3cret</CcmAXLPassword><CcmVersion>5</CcmVersion><IsPinSyncEnabled>false</IsPinSyncEnabled></AXLServer>'  # noqa: E501
+SPEC_AXL_PUT_BODY = '<AXLServer><CcmAXLUser>CiscoCCM</CcmAXLUser><CcmAXLPassword/><CcmVersion>5</CcmVersion></AXLServer>'  # noqa: E501
+SPEC_AXL_EMPTY_XML = X + '<AXLServers total="0"/>'
+
+SPEC_SIP_LIST_XML = X + '<SipSecurityProfiles total="2"><SipSecurityProfile><URI>/vmrest/sipsecurityprofiles/0cffee9f-bbf4-4cc0-9b1a-ee08604a7e13</URI><ObjectId>0cffee9f-bbf4-4cc0-9b1a-ee08604a7e13</ObjectId><Port>5060</Port><DoTLS>false</DoTLS><DisplayName>5060</DisplayName></SipSecurityProfile><SipSecurityProfile><URI>/vmrest/sipsecurityprofiles/eb090a6b-c9d4-4a9a-8f52-a6f6ded28e39</URI><ObjectId>eb090a6b-c9d4-4a9a-8f52-a6f6ded28e39</ObjectId><Port>5061</Port><DoTLS>true</DoTLS><DisplayName>5061/TLS</DisplayName></SipSecurityProfile></SipSecurityProfiles>'  # noqa: E501
+SPEC_SIP_LIST_JSON = '{"@total":"2","SipSecurityProfile":[{"URI":"/vmrest/sipsecurityprofiles/0cffee9f-bbf4-4cc0-9b1a-ee08604a7e13","ObjectId":"0cffee9f-bbf4-4cc0-9b1a-ee08604a7e13","Port":"5060","DoTLS":"false","DisplayName":"5060"},{"URI":"/vmrest/sipsecurityprofiles/eb090a6b-c9d4-4a9a-8f52-a6f6ded28e39","ObjectId":"eb090a6b-c9d4-4a9a-8f52-a6f6ded28e39","Port":"5061","DoTLS":"true","DisplayName":"5061/TLS"}]}'  # noqa: E501
+SPEC_SIP_TLS_XML = X + '<SipSecurityProfile><URI>/vmrest/sipsecurityprofiles/eb090a6b-c9d4-4a9a-8f52-a6f6ded28e39</URI><ObjectId>eb090a6b-c9d4-4a9a-8f52-a6f6ded28e39</ObjectId><Port>5061</Port><DoTLS>true</DoTLS><DisplayName>5061/TLS</DisplayName></SipSecurityProfile>'  # noqa: E501
+SPEC_SIP_TLS_JSON = '{"URI":"/vmrest/sipsecurityprofiles/eb090a6b-c9d4-4a9a-8f52-a6f6ded28e39","ObjectId":"eb090a6b-c9d4-4a9a-8f52-a6f6ded28e39","Port":"5061","DoTLS":"true","DisplayName":"5061/TLS"}'  # noqa: E501
+
+SPEC_PSA_EMPTY_XML = X + '<PhoneSystemAssociations total="0"/>'
+SPEC_PGC_EMPTY_XML = X + '<PortGroupCodecs total="0"/>'
