@@ -24,7 +24,6 @@ READ_ONLY = [
     "/vmrest/portgrouptemplates",
     f"/vmrest/portgrouptemplates/{TPL_SIP}",
     "/vmrest/portgrouptemplates/00000000-0000-4000-8000-000000000000",  # routing before id
-    f"/vmrest/phonesystems/{PS}/axlservers",
     f"/vmrest/phonesystems/{PS}/phonesystemassociations",
 ]
 
@@ -118,7 +117,7 @@ METHOD_405 = [
     ("PATCH", "/vmrest/cluster", RO),
     ("OPTIONS", "/vmrest/portgrouptemplates", RO),
     ("PATCH", f"/vmrest/portgrouptemplates/{TPL_SIP}", RO),
-    ("PATCH", f"/vmrest/phonesystems/{PS}/axlservers", RO),
+    ("PATCH", f"/vmrest/phonesystems/{PS}/axlservers", "GET, HEAD, POST"),
     ("OPTIONS", f"/vmrest/phonesystems/{PS}/phonesystemassociations", RO),
     ("TRACE", "/vmrest/ports", COLL),
 ]

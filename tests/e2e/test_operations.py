@@ -14,13 +14,16 @@ import time
 import pytest
 
 import cupidtest
-from cupidtest import (ADMIN, JSON, PG_SIP, PG_SCCP, PORT1, PORT2, PS, READER, VMS1, XML,
+from cupidtest import (ADMIN, JSON, PG_PIMG, PG_ROHIT, PG_SIP, PG_SCCP, PORT1, PORT2, PS, READER, VMS1, XML,
                        assert_error, basic, cupid_bin, parse_error)
 
 THROTTLE_DEFAULT = (b'{"enabled":false,"maxInFlight":5,"queueDepth":255,"queueTimeoutMs":20000,'
                     b'"latencyMs":0,"inFlight":0,"queued":0}')
 ISO_MS_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
-LISTINGS = ["/vmrest/ports", "/vmrest/portgroups", "/vmrest/phonesystems", "/vmrest/vmsservers"]
+LISTINGS = ["/vmrest/ports", "/vmrest/portgroups", "/vmrest/phonesystems", "/vmrest/vmsservers",
+            "/vmrest/sipsecurityprofiles", f"/vmrest/phonesystems/{PS}/axlservers"] + [
+    f"/vmrest/portgroups/{g}/{sub}" for g in (PG_SIP, PG_SCCP, PG_ROHIT, PG_PIMG)
+    for sub in ("portgroupservers", "portgroupcodecs")]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -530,14 +533,30 @@ def test_export_import_round_trip(make_server, tmp):
     assert r.status == 201, r
     assert c.put("/vmrest/ports/" + PORT1, '{"CapMWI":"false","HuntOrder":"7"}',
                  ctype=JSON).status == 204
+    # and the telephony objects (§5.16.2): a server, a codec change, an AXL server with a
+    # password that must never reach the export
+    assert c.post(f"/vmrest/portgroups/{PG_SIP}/portgroupservers",
+                  '{"MediaRemoteServiceEnum":101,"HostOrIPAddressV6":"2001:db8::9"}',
+                  ctype=JSON).status == 201
+    assert c.put(f"/vmrest/portgroups/{PG_SIP}/portgroupcodecs/8ef891b4-b0e7-4301-b15f-9114e3b146f4",
+                 '{"Preference":7,"PreferredPacketSizeMs":30}', ctype=JSON).status == 204
+    assert c.post(f"/vmrest/phonesystems/{PS}/axlservers",
+                  '{"HostOrIPAddress":"axl2","CcmAXLPassword":"s3cretAXL"}',
+                  ctype=JSON).status == 201
+    assert c.post("/vmrest/sipsecurityprofiles", '{"Port":5070}', ctype=JSON).status == 201
     want = listings(c)
     data = src.data_dir
     src.stop()
     p = run(["export"], data)
     assert p.returncode == 0, p.stderr
     doc = json.loads(p.stdout)
-    assert set(doc) == {"vmsservers", "phonesystems", "portgroups", "ports"}
+    assert list(doc) == ["vmsservers", "sipsecurityprofiles", "phonesystems", "axlservers",
+                         "portgroups", "portgroupservers", "portgroupcodecs", "ports"]
     assert len(doc["ports"]) == 6 and len(doc["portgroups"]) == 4
+    assert (len(doc["sipsecurityprofiles"]), len(doc["axlservers"]),
+            len(doc["portgroupservers"]), len(doc["portgroupcodecs"])) == (3, 2, 7, 8)
+    assert b"s3cretAXL" not in p.stdout and b"CcmAXLPassword" not in p.stdout
+    assert all("HostOrIPAddress" not in g for g in doc["portgroups"])
     assert b"adminpw" not in p.stdout and b"pbkdf2" not in p.stdout.lower()
     f = os.path.join(tmp, "inv.json")
     with open(f, "wb") as fh:

@@ -60,7 +60,9 @@ SEED_ROWS = [
     (f"/vmrest/phonesystems/{PS}", xml_doc("PhoneSystem", SEED_PS), SPEC_PS_JSON),
     ("/vmrest/phonesystems", xml_coll("PhoneSystems", "PhoneSystem", [SEED_PS]),
      json_coll("PhoneSystem", [SEED_PS])),
-    (f"/vmrest/phonesystems/{PS}/axlservers", X + '<AXLServers total="0"/>', '{"@total":"0"}'),
+    # §5.11 (the seed's one AXL server)
+    (f"/vmrest/phonesystems/{PS}/axlservers", X + '<AXLServers total="1"><AXLServer><URI>/vmrest/phonesystems/a8eb65f5-795b-41cd-98b1-934f6b987313/axlservers/ccc67ad1-3ee6-45ca-9556-855e5a3b3806</URI><ObjectId>ccc67ad1-3ee6-45ca-9556-855e5a3b3806</ObjectId><MediaRemoteServiceEnum>103</MediaRemoteServiceEnum><HostOrIPAddress>192.0.2.21</HostOrIPAddress><Port>443</Port><TlsPort>443</TlsPort><Precedence>0</Precedence><MediaSwitchObjectId>a8eb65f5-795b-41cd-98b1-934f6b987313</MediaSwitchObjectId><PhoneSystemURI>/vmrest/phonesystems/a8eb65f5-795b-41cd-98b1-934f6b987313</PhoneSystemURI><SkinnyStateMachineEnum>10</SkinnyStateMachineEnum><IsPinSyncEnabled>false</IsPinSyncEnabled><CcmAXLUser>axladmin</CcmAXLUser><CcmAXLPassword/><CcmVersion>5</CcmVersion></AXLServer></AXLServers>',
+     '{"@total":"1","AXLServer":{"URI":"/vmrest/phonesystems/a8eb65f5-795b-41cd-98b1-934f6b987313/axlservers/ccc67ad1-3ee6-45ca-9556-855e5a3b3806","ObjectId":"ccc67ad1-3ee6-45ca-9556-855e5a3b3806","MediaRemoteServiceEnum":"103","HostOrIPAddress":"192.0.2.21","Port":"443","TlsPort":"443","Precedence":"0","MediaSwitchObjectId":"a8eb65f5-795b-41cd-98b1-934f6b987313","PhoneSystemURI":"/vmrest/phonesystems/a8eb65f5-795b-41cd-98b1-934f6b987313","SkinnyStateMachineEnum":"10","IsPinSyncEnabled":"false","CcmAXLUser":"axladmin","CcmAXLPassword":"","CcmVersion":"5"}}'),
     (f"/vmrest/phonesystems/{PS}/phonesystemassociations",
      X + '<PhoneSystemAssociations total="0"/>', '{"@total":"0"}'),
 ]
@@ -94,15 +96,15 @@ def test_seed_port_listing_order_and_total(seed):
     assert r.body.startswith((X + '<Ports total="2"><Port><URI>/vmrest/ports/' + PORT1).encode())
 
 
-def test_sublist_unknown_phone_system_404(seed):
-    for sub in ("axlservers", "phonesystemassociations"):
+def test_sublist_unknown_phone_system_empty(seed):
+    # §5.7.1: GET of a sub-collection whose parent does not exist is 200 with no elements
+    for sub, root in (("axlservers", "AXLServers"),
+                      ("phonesystemassociations", "PhoneSystemAssociations")):
         r = seed.get(f"/vmrest/phonesystems/{PG_SIP}/{sub}")
-        assert r.status == 404, r
-        assert b"<code>NOT_FOUND</code>" in r.body
+        assert r.status == 200 and r.body == (X + f'<{root} total="0"/>').encode(), r
         r = seed.get(f"/vmrest/phonesystems/00000000-0000-4000-8000-000000000000/{sub}",
                      accept=JSON)
-        assert r.status == 404, r
-        assert r.json()["errors"]["code"] == "NOT_FOUND"
+        assert r.status == 200 and r.body == b'{"@total":"0"}', r
 
 
 def test_cluster_by_id_is_404(seed):
@@ -257,7 +259,6 @@ def test_paging_params_ignored_on_single_object(seed, path):
 
 @pytest.mark.parametrize("path,body", [
     ("/vmrest/version?rowsPerPage=abc&query=(((", SPEC_VERSION_JSON),
-    (f"/vmrest/phonesystems/{PS}/axlservers?pageNumber=x&rowsPerPage=-1", '{"@total":"0"}'),
     (f"/vmrest/phonesystems/{PS}/phonesystemassociations?query=((", '{"@total":"0"}'),
 ])
 def test_paging_params_ignored_on_version_and_sublists(seed, path, body):

@@ -39,7 +39,10 @@ def test_upgrade_from_schema_3_counts_existing_ports(make_server, tmp_path):
     try:
         assert db.execute("PRAGMA user_version").fetchone()[0] >= 4
         db.executescript("DROP TRIGGER port_added; DROP TRIGGER port_removed;"
-                         " DROP TABLE port_count; PRAGMA user_version = 3;")
+                         " DROP TABLE port_count; DROP TABLE portgroupcodec;"
+                         " DROP TABLE portgroupserver; DROP TABLE axlserver;"
+                         " DROP TABLE sipsecurityprofile; DROP TABLE rtpcodecdef;"
+                         " PRAGMA user_version = 3;")
         db.execute("DELETE FROM port WHERE MediaPortGroupObjectId = ? AND PortNumInGroup > 2",
                    (PG_ROHIT,))
         db.commit()
@@ -54,6 +57,12 @@ def test_upgrade_from_schema_3_counts_existing_ports(make_server, tmp_path):
     total, rohit, sip, ps = counts(cli)
     assert (total, rohit, sip) == (all_rows, rohit_rows, before[2])
     assert ps == total  # the seed's one phone system holds every group
+    # schema 5: every existing group gets the default codecs, and the built-in profiles exist
+    codecs = cli.get_json(f"/vmrest/portgroups/{PG_ROHIT}/portgroupcodecs")
+    assert codecs["@total"] == "2"
+    assert [c["RtpCodecDefDisplayName"] for c in codecs["PortGroupCodec"]] == ["G.711 mu-law",
+                                                                              "G.729"]
+    assert cli.get_json("/vmrest/sipsecurityprofiles")["@total"] == "2"
     add(cli, PG_ROHIT, 2)
     assert counts(cli)[:2] == (total + 2, rohit + 2)
     r = cli.delete(f"/vmrest/portgroups/{PG_SIP}")

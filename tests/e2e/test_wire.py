@@ -218,8 +218,6 @@ def test_path_equivalents(seed, path, body):
     "/vmrest/ports/%2E%2E",
     "/vmrest/users",
     "/vmrest/callhandlers",
-    "/vmrest/portgroups/ledf504a-e9a1-4876-bcfc-bb674da8e385/portgroupservers",
-    "/vmrest/portgroups/ledf504a-e9a1-4876-bcfc-bb674da8e385/portgroupcodecs",
     "/vmrest/application.wadl",
     "/vmrest/schema",
     f"/vmrest/ports/{PORT1}/extra",
