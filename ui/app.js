@@ -173,8 +173,12 @@
 		say('');
 		updateControls();
 		await reloadAll();
-		$('#ps-title').setAttribute('tabindex', '-1');
-		$('#ps-title').focus();
+		// The focus moves to the first card unless the user has already moved it.
+		const at = document.activeElement;
+		if (!at || at === document.body || $('#login-view').contains(at)) {
+			$('#ps-title').setAttribute('tabindex', '-1');
+			$('#ps-title').focus();
+		}
 	}
 
 	function resetState() {

@@ -270,6 +270,8 @@ describe('cupid web page', () => {
 		await page.keyboard.press('Enter');
 		await page.waitForSelector('#app-view:not([hidden])');
 		await rowCount(page, 'pg-table', 1);
+		// Once everything has loaded the focus is on the first card's title.
+		await until(page, () => document.activeElement && document.activeElement.id === 'ps-title');
 
 		// Tab until "Add ports" has the focus; everything on the way is a real control.
 		const seen = [];
