@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # make bench-quick: GET /vmrest/ports/{id} on cupid against a libmicrohttpd hello-world that
-# answers with the same bytes (bench/hello.c), over HTTPS and HTTP keep-alive, with wrk.
-# Prints figures; not a test with a time limit. Fails only when a run saw errors. About 80 s.
+# answers with the same bytes (bench/hello.c), over HTTPS and HTTP keep-alive, with wrk; and,
+# in the same run, GET /vmrest/portgroups/{id}/portgroupservers (a group with three servers).
+# Prints figures; not a test with a time limit. Fails only when a run saw errors. About 100 s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PORT_ID=ec664876-5879-4cff-a022-4929b37bd575
+GROUP_ID=3c011243-e3e2-42f7-b658-d9fbdc966f26 # the seed's SCCP group: three servers
 AUTH="Authorization: Basic $(printf 'admin:pw' | base64)"
 THREADS=1 CONNS=32 WARM=2s DUR=10s
 BUILD=build/o2 # its own tree, so every object is known to be built with -O2
@@ -40,6 +42,7 @@ cupid_http=$(listen_url "$tmp/cupid.out" "$cupid_pid" http) || { cat "$tmp/cupid
 
 # The bytes hello will serve: cupid's own answer, body and headers.
 path="/vmrest/ports/$PORT_ID"
+spath="/vmrest/portgroups/$GROUP_ID/portgroupservers"
 code=$(curl -sS -k -H "$AUTH" -D "$tmp/port.hdr" -o "$tmp/port.body" -w '%{http_code}' "$cupid_https$path")
 [ "$code" = 200 ] || fail "cupid answered $code to GET $path"
 
@@ -55,6 +58,8 @@ targets=(
 	"cupid xml  https|$cupid_https$path|"
 	"cupid json https|$cupid_https$path|Accept: application/json"
 	"cupid xml  http|$cupid_http$path|"
+	"cupid srv  https|$cupid_https$spath|"
+	"cupid srv-j https|$cupid_https$spath|Accept: application/json"
 	"hello      https|$hello_https$path|"
 	"hello      http|$hello_http$path|"
 )
@@ -94,6 +99,7 @@ echo "== cpu busy in the second before measuring: $((100 * (busy1 - busy0) / (al
 echo "== wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'): $THREADS thread, $CONNS connections, keep-alive," \
 	"$WARM warm-up then $DUR measured, --latency; $pinning"
 echo "== GET $path ($(wc -c <"$tmp/port.body") bytes XML); cupid with Basic auth; hello with the same bytes"
+echo "== srv: GET $spath ($(curl -sS -k -H "$AUTH" "$cupid_https$spath" | wc -c) bytes XML), against hello's port"
 
 
 # Runs wrk once; fails on socket errors, error statuses, no requests, or a dead server.
@@ -112,7 +118,7 @@ run_wrk() {
 
 # Each cupid run sits next to the hello run it is compared with: throughput on this machine
 # drifts by tens of percent within a minute, and neighbours drift least.
-order=(3 0 1 2 4)
+order=(3 0 1 5 6 2 4)
 declare -A rps mean p99 other usreq srvcpu clicpu
 hz=$(getconf CLK_TCK)
 for i in "${order[@]}"; do
