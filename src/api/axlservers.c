@@ -32,16 +32,7 @@ int axlserver_create(struct domain_ctx *d, struct input *in, const struct body *
 	    (rc = domain_next(d, &res_axlserver, psid, F("Precedence"), -1, NULL, 9999,
 			      &in->v[F("Precedence")])))
 		return rc;
-	model_defaults(&res_axlserver, in);
-	const char *id = in->v[F("ObjectId")] ? in->v[F("ObjectId")] : api_guid(d->a);
-	in->v[F("ObjectId")] = id;
-	if ((rc = st->ops->insert(st->s, &res_axlserver, in))) {
-		if (rc == ERR_INVALID)
-			snprintf(d->err, sizeof(d->err), "ObjectId %s is already used", id);
-		return rc;
-	}
-	d->id = id;
-	return 0;
+	return domain_insert(d, &res_axlserver, in);
 }
 
 static int axlserver_update(struct domain_ctx *d, const char *id, struct input *in,

@@ -153,6 +153,20 @@ int domain_delete(struct req *rq, struct resp *rs, const struct resource *r)
 	return rs->status = 204;
 }
 
+int domain_insert(struct domain_ctx *d, const struct resource *r, struct input *in)
+{
+	int k = model_field(r, "ObjectId");
+	model_defaults(r, in);
+	if (!in->v[k])
+		in->v[k] = api_guid(d->a);
+	int rc = d->app->store.ops->insert(d->app->store.s, r, in);
+	if (rc == ERR_INVALID)
+		snprintf(d->err, sizeof(d->err), "ObjectId %s is already used", in->v[k]);
+	if (!rc)
+		d->id = in->v[k];
+	return rc;
+}
+
 int domain_parent(struct domain_ctx *d, const struct resource *r, const char *field,
 		  const char *id, struct obj *o)
 {

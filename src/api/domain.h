@@ -45,6 +45,9 @@ int pgcodec_defaults(struct domain_ctx *d, const char *group);
 int sipprofile_builtin(struct domain_ctx *d);
 /* The parent of a child in a fixture document or below a path: reads object id of r into *o.
  * A missing one is ERR_INVALID naming field (fixture) or ERR_NOT_FOUND (path). */
+/* Inserts a new object: defaults filled, ObjectId made when the body gave none, d->id set;
+ * a used ObjectId is ERR_INVALID with its message. */
+int domain_insert(struct domain_ctx *d, const struct resource *r, struct input *in);
 int domain_parent(struct domain_ctx *d, const struct resource *r, const char *field,
 		  const char *id, struct obj *o);
 /* The highest value of int field k among the rows of r under parent (and, with filter >= 0,

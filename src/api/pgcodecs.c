@@ -47,16 +47,7 @@ int pgcodec_create(struct domain_ctx *d, struct input *in, const struct body *b)
 	    (rc = domain_next(d, &res_pgcodec, gid, F("Preference"), -1, NULL, 9999,
 			      &in->v[F("Preference")])))
 		return rc;
-	model_defaults(&res_pgcodec, in);
-	const char *id = in->v[F("ObjectId")] ? in->v[F("ObjectId")] : api_guid(d->a);
-	in->v[F("ObjectId")] = id;
-	if ((rc = st->ops->insert(st->s, &res_pgcodec, in))) {
-		if (rc == ERR_INVALID)
-			snprintf(d->err, sizeof(d->err), "ObjectId %s is already used", id);
-		return rc;
-	}
-	d->id = id;
-	return 0;
+	return domain_insert(d, &res_pgcodec, in);
 }
 
 static int pgcodec_update(struct domain_ctx *d, const char *id, struct input *in,

@@ -94,16 +94,7 @@ int pgserver_create(struct domain_ctx *d, struct input *in, const struct body *b
 	    (rc = domain_next(d, &res_pgserver, gid, F("Precedence"), F("MediaRemoteServiceEnum"),
 			      *svc, 9999, &in->v[F("Precedence")])))
 		return rc;
-	model_defaults(&res_pgserver, in);
-	const char *id = in->v[F("ObjectId")] ? in->v[F("ObjectId")] : api_guid(d->a);
-	in->v[F("ObjectId")] = id;
-	if ((rc = st->ops->insert(st->s, &res_pgserver, in))) {
-		if (rc == ERR_INVALID)
-			snprintf(d->err, sizeof(d->err), "ObjectId %s is already used", id);
-		return rc;
-	}
-	d->id = id;
-	return 0;
+	return domain_insert(d, &res_pgserver, in);
 }
 
 static int pgserver_update(struct domain_ctx *d, const char *id, struct input *in,

@@ -56,16 +56,11 @@ int phonesystem_create(struct domain_ctx *d, struct input *in, const struct body
 			return rc;
 		in->v[F("DefaultTRaPSwitch")] = n ? "0" : "1";
 	}
-	model_defaults(&res_phonesystem, in);
 	const char *id = in->v[F("ObjectId")] ? in->v[F("ObjectId")] : api_guid(d->a);
 	in->v[F("ObjectId")] = id;
-	if ((rc = single_default(d, in, id)) || (rc = st->ops->insert(st->s, &res_phonesystem, in))) {
-		if (rc == ERR_INVALID)
-			snprintf(d->err, sizeof(d->err), "ObjectId %s is already used", id);
+	if ((rc = single_default(d, in, id)))
 		return rc;
-	}
-	d->id = id;
-	return 0;
+	return domain_insert(d, &res_phonesystem, in);
 }
 
 int phonesystem_update(struct domain_ctx *d, const char *id, struct input *in,

@@ -160,14 +160,9 @@ int portgroup_create(struct domain_ctx *d, struct input *in, const struct body *
 			 total, d->app->max_port_groups);
 		return ERR_LICENSE;
 	}
-	model_defaults(&res_portgroup, in);
-	const char *id = in->v[F("ObjectId")] ? in->v[F("ObjectId")] : api_guid(d->a);
-	in->v[F("ObjectId")] = id;
-	if ((rc = st->ops->insert(st->s, &res_portgroup, in))) {
-		if (rc == ERR_INVALID)
-			snprintf(d->err, sizeof(d->err), "ObjectId %s is already used", id);
+	if ((rc = domain_insert(d, &res_portgroup, in)))
 		return rc;
-	}
+	const char *id = d->id;
 	/* In the same transaction: the first server and the default codecs (SPEC §5.5). */
 	if ((rc = pgserver_first(d, id, model_long(ttype), in->v[F("HostOrIPAddress")],
 				 in->v[F("HostOrIPAddressV6")])) ||

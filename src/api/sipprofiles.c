@@ -34,20 +34,11 @@ static int unique_name(struct domain_ctx *d, const char *port, bool tls, const c
 int sipprofile_create(struct domain_ctx *d, struct input *in, const struct body *b)
 {
 	(void)b;
-	const struct store_handle *st = &d->app->store;
 	int rc = model_required(&res_sipprofile, in, d->err, sizeof(d->err));
 	model_defaults(&res_sipprofile, in);
 	if (rc || (rc = unique_name(d, in->v[F("Port")], !strcmp(in->v[F("DoTLS")], "1"), NULL)))
 		return rc;
-	const char *id = in->v[F("ObjectId")] ? in->v[F("ObjectId")] : api_guid(d->a);
-	in->v[F("ObjectId")] = id;
-	if ((rc = st->ops->insert(st->s, &res_sipprofile, in))) {
-		if (rc == ERR_INVALID)
-			snprintf(d->err, sizeof(d->err), "ObjectId %s is already used", id);
-		return rc;
-	}
-	d->id = id;
-	return 0;
+	return domain_insert(d, &res_sipprofile, in);
 }
 
 static int sipprofile_update(struct domain_ctx *d, const char *id, struct input *in,
