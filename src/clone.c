@@ -14,6 +14,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "api/domain.h"
 #include "api/fixtures.h"
 #include "cli.h"
 #include "err.h"
@@ -645,7 +646,6 @@ static long match_codecs(json_t *codecs)
  * by TelephonyIntegrationMethodEnum: SCCP, SIP, PIMG/TIMG). Returns how many. */
 static long match_servers(json_t *servers, json_t *groups)
 {
-	static const long accepts[4][2] = {{0}, {100, 101}, {101, 102}, {104}};
 	json_t *types = json_object();
 	long left_out = 0;
 	for (size_t i = 0; i < json_array_size(groups); i++) {
@@ -664,7 +664,7 @@ static long match_servers(json_t *servers, json_t *groups)
 		long t, n;
 		/* Without a known type or service, the target's own checks decide. */
 		if (type && svc && !number(type, 1, 3, &t) &&
-		    (number(svc, 0, 999, &n) || !n || (n != accepts[t][0] && n != accepts[t][1]))) {
+		    (number(svc, 0, 999, &n) || !pgserver_accepts(t, n))) {
 			json_array_remove(servers, i);
 			left_out++;
 			continue;

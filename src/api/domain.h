@@ -40,6 +40,9 @@ int sipprofile_create(struct domain_ctx *d, struct input *in, const struct body 
  * (SPEC §5.8.4; nothing when both are NULL) and the default codecs (§5.9.4). */
 int pgserver_first(struct domain_ctx *d, const char *group, long type, const char *v4,
 		   const char *v6);
+/* Whether a port group of TelephonyIntegrationMethodEnum type may have a server of
+ * MediaRemoteServiceEnum service (SPEC §5.8.2). */
+bool pgserver_accepts(long type, long service);
 int pgcodec_defaults(struct domain_ctx *d, const char *group);
 /* Restores the two built-in SIP security profiles, removing every other (SPEC §6.4). */
 int sipprofile_builtin(struct domain_ctx *d);

@@ -37,6 +37,12 @@ static const struct service *service_of(long id)
 	return NULL;
 }
 
+bool pgserver_accepts(long type, long service)
+{
+	const struct service *sv = service_of(service);
+	return type >= 1 && type <= 3 && sv && (sv->types & TYPE(type));
+}
+
 /* An empty address clears the field: NULL on create, model_null on update. */
 static void clear_empty(const char **v, const char *cleared)
 {
@@ -70,7 +76,7 @@ int pgserver_create(struct domain_ctx *d, struct input *in, const struct body *b
 	if (!*svc)
 		*svc = arena_printf(d->a, "%ld", primary[type]);
 	const struct service *sv = service_of(model_long(*svc));
-	if (!sv || !(sv->types & TYPE(type))) {
+	if (!pgserver_accepts(type, model_long(*svc))) {
 		snprintf(d->err, sizeof(d->err),
 			 "MediaRemoteServiceEnum: %s port groups accept the services %s, not %s",
 			 type_names[type], accepted[type], *svc);
