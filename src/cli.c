@@ -13,7 +13,7 @@
 #include "api/fixtures.h"
 #include "codec/codec.h"
 #include "err.h"
-#include "http/passwd.h"
+#include "api/passwd.h"
 #include "util/arena.h"
 
 struct export_ctx {

@@ -13,7 +13,7 @@
 #include "cli.h"
 #include "clone.h"
 #include "conf.h"
-#include "http/auth.h"
+#include "api/auth.h"
 #include "http/server.h"
 #include "http/throttle.h"
 #include "store/sql.h"

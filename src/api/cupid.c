@@ -8,7 +8,7 @@
 
 #include "api/cache.h"
 #include "api/fixtures.h"
-#include "http/metrics.h"
+#include "api/metrics.h"
 #include "http/throttle.h"
 #include "api/routes.h"
 #include "codec/codec.h"

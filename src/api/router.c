@@ -8,8 +8,8 @@
 #include "api/query.h"
 #include "api/routes.h"
 #include "err.h"
-#include "http/auth.h"
-#include "http/metrics.h"
+#include "api/auth.h"
+#include "api/metrics.h"
 #include "util/arena.h"
 
 extern const struct resource res_association, res_version;

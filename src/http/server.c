@@ -19,7 +19,7 @@
 #include "api/api.h"
 #include "conf.h"
 #include "err.h"
-#include "http/metrics.h"
+#include "api/metrics.h"
 #include "http/negotiate.h"
 #include "http/throttle.h"
 #include "util/arena.h"

@@ -1,4 +1,4 @@
-/* Unit tests for http/auth: decoding of the Authorization header (auth_decode, SPEC §2.2). */
+/* Unit tests for api/auth: decoding of the Authorization header (auth_decode, SPEC §2.2). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "err.h"
-#include "http/auth.h"
+#include "api/auth.h"
 #include "util/b64.h"
 
 struct dec {

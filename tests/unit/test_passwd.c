@@ -1,4 +1,4 @@
-/* Unit tests for http/passwd: hash/verify round trips, the stored format, malformed stored
+/* Unit tests for api/passwd: hash/verify round trips, the stored format, malformed stored
  * strings, and random passwords. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "http/passwd.h"
+#include "api/passwd.h"
 #include "util/b64.h"
 
 static void test_round_trip(void **state)

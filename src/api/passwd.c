@@ -1,6 +1,6 @@
 /* Salted PBKDF2-HMAC-SHA256 password hashes in a self-describing string, verified in
  * constant time, and random passwords for the first-start admin account (SPEC §6.9). */
-#include "http/passwd.h"
+#include "api/passwd.h"
 
 #include "util/b64.h"
 

@@ -1,6 +1,6 @@
 /* Basic authentication: header decoding, a cache of verified credentials, and the start-up
  * user rules of SPEC §6.9. */
-#include "http/auth.h"
+#include "api/auth.h"
 
 #include <ctype.h>
 #include <gnutls/gnutls.h>
@@ -14,7 +14,7 @@
 #include "api/api.h"
 #include "conf.h"
 #include "err.h"
-#include "http/passwd.h"
+#include "api/passwd.h"
 #include "util/arena.h"
 #include "util/b64.h"
 

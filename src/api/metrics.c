@@ -1,6 +1,6 @@
 /* Request counters and latency histograms, indexed by route, method and status; written out
  * in Prometheus text format. */
-#include "http/metrics.h"
+#include "api/metrics.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
