@@ -77,8 +77,42 @@ static int json_scan(const char *p, size_t n, size_t stop, size_t *items, char *
 	return 0;
 }
 
-static void json_fail(const json_error_t *je, char *err, size_t errlen)
+/* The name of the member whose string value holds a NUL (innermost; NULL if none). */
+static const char *nul_member(json_t *v, const char *name)
 {
+	const char *key, *hit = NULL;
+	json_t *m;
+	size_t i;
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		return memchr(json_string_value(v), 0, json_string_length(v)) ? name : NULL;
+	case JSON_OBJECT:
+		json_object_foreach(v, key, m) if ((hit = nul_member(m, key))) return hit;
+		return NULL;
+	case JSON_ARRAY:
+		json_array_foreach(v, i, m) if ((hit = nul_member(m, name))) return hit;
+		return NULL;
+	default:
+		return NULL;
+	}
+}
+
+static void json_fail(const char *p, size_t n, const json_error_t *je, char *err, size_t errlen)
+{
+	/* A \u0000 escape: name the field whose value holds it, as every value error does. */
+	if (json_error_code(je) == json_error_null_character) {
+		json_error_t je2;
+		json_t *root = json_loadb(p, n, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je2);
+		const char *name = root ? nul_member(root, NULL) : NULL;
+		if (name)
+			body_err(err, errlen, "%s: the value holds a NUL character (\\u0000)", name);
+		else if (root)
+			body_err(err, errlen, "body: a JSON string holds a NUL character (\\u0000)");
+		else
+			body_err(err, errlen, "body: a JSON member name holds a NUL character (\\u0000)");
+		json_decref(root);
+		return;
+	}
 	/* jansson reports "too big integer" or "real number overflow" here. */
 	if (json_error_code(je) == json_error_numeric_overflow)
 		body_err(err, errlen, "body: JSON number out of range: %s (line %d, column %d)",
@@ -224,7 +258,7 @@ int body_json_parse(const char *p, size_t n, const char *elem, size_t max_fields
 	json_error_t je;
 	root = json_loadb(p, n, JSON_DECODE_ANY, &je);
 	if (!root) {
-		json_fail(&je, err, errlen);
+		json_fail(p, n, &je, err, errlen);
 		goto out;
 	}
 	if (json_is_null(root)) {
@@ -259,7 +293,7 @@ int body_json_load(const char *data, size_t len, struct json_t **out, char *err,
 	json_error_t je;
 	json_t *j = json_loadb(data, len, JSON_DECODE_ANY, &je);
 	if (!j) {
-		json_fail(&je, err, errlen);
+		json_fail(data, len, &je, err, errlen);
 		return -1;
 	}
 	*out = j;

@@ -169,6 +169,21 @@ def test_nul_and_invalid_utf8_in_bodies(seed, body, ctype):
     assert_error(r, 400, "INVALID_PARAMETER")
 
 
+@pytest.mark.parametrize("body", [
+    b'{"DisplayName":"a\\u0000b"}',
+    b'{"DisplayName":"\\u0000"}',
+    b'{"Port":{"DisplayName":"ok\\u0000"}}',
+], ids=["middle", "alone", "wrapped"])
+def test_json_escaped_nul_names_the_field(seed, body):
+    """A JSON \\u0000 is a value error like any other: it names the field, and changes nothing."""
+    before = seed.get(f"/vmrest/ports/{PORT1}", accept=JSON).body
+    r = seed.put(f"/vmrest/ports/{PORT1}", body=body, ctype=JSON)
+    assert_error(r, 400, "INVALID_PARAMETER")
+    assert b"DisplayName: the value holds a NUL character" in r.body, r.body
+    assert b"ALLOW_NUL" not in r.body
+    assert seed.get(f"/vmrest/ports/{PORT1}", accept=JSON).body == before
+
+
 @pytest.mark.parametrize("path", [
     f"/vmrest/ports/{PORT1}%00",
     "/vmrest/ports/%00",

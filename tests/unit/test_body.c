@@ -245,8 +245,10 @@ static void test_nul(void **state)
 	static const char x2[] = "<Port/>\0";
 	fails_with(t, parse_n(t, FMT_XML, x2, sizeof(x2) - 1, MAX_FIELDS), "NUL");
 	fails_with(t, parse_n(t, FMT_JSON, " \0", 2, MAX_FIELDS), "NUL");
-	/* JSON's escaped NUL is rejected by jansson. */
-	fails_with(t, json(t, "{\"A\":\"a\\u0000b\"}"), "JSON");
+	/* JSON's escaped NUL names the field that holds it, nested ones too. */
+	fails_with(t, json(t, "{\"A\":\"a\\u0000b\"}"), "A: the value holds a NUL character");
+	fails_with(t, json(t, "{\"A\":\"x\",\"B\":[\"\\u0000\"]}"), "B: the value holds a NUL");
+	fails_with(t, json(t, "{\"A\\u0000\":\"x\"}"), "member name holds a NUL");
 }
 
 static void test_invalid_utf8(void **state)
