@@ -99,6 +99,10 @@ static const char *nul_member(json_t *v, const char *name)
 
 static void json_fail(const char *p, size_t n, const json_error_t *je, char *err, size_t errlen)
 {
+	if (json_error_code(je) == json_error_null_byte_in_key) {
+		body_err(err, errlen, "body: a JSON member name holds a NUL character (\\u0000)");
+		return;
+	}
 	/* A \u0000 escape: name the field whose value holds it, as every value error does. */
 	if (json_error_code(je) == json_error_null_character) {
 		json_error_t je2;
@@ -106,10 +110,8 @@ static void json_fail(const char *p, size_t n, const json_error_t *je, char *err
 		const char *name = root ? nul_member(root, NULL) : NULL;
 		if (name)
 			body_err(err, errlen, "%s: the value holds a NUL character (\\u0000)", name);
-		else if (root)
-			body_err(err, errlen, "body: a JSON string holds a NUL character (\\u0000)");
 		else
-			body_err(err, errlen, "body: a JSON member name holds a NUL character (\\u0000)");
+			body_err(err, errlen, "body: a JSON string holds a NUL character (\\u0000)");
 		json_decref(root);
 		return;
 	}
