@@ -125,6 +125,10 @@ static int verify(struct req *rq, const char *hdr, char *user, enum role *role)
 	size_t pwlen;
 	if (auth_decode(hdr, user, dec, &pw, &pwlen))
 		return ERR_AUTH;
+	/* Stored passwords are text (settings, the terminal) and never hold a NUL, and PBKDF2's
+	 * HMAC pads a short key with zeros, so "pw\0" would hash as "pw": refuse any NUL. */
+	if (memchr(pw, 0, pwlen))
+		return ERR_AUTH;
 	struct user_rec u;
 	struct store_handle *st = &rq->app->store;
 	int rc = store_user_get(st, user, &u);

@@ -470,6 +470,17 @@ def test_nul_in_user_name_refused(hostile):
     assert hostile.client().get("/cupid/whoami").status == 200
 
 
+@pytest.mark.parametrize("cred", [b"admin:adminpw\x00", b"admin:adminpw\x00junk",
+                                  b"admin:adminpw\x00\x00"])
+def test_nul_after_the_password_refused(hostile, cred):
+    """The right password followed by NUL bytes is not the right password (PBKDF2 alone would
+    not tell "pw" from "pw\\0": HMAC pads its key with zeros)."""
+    hdr = "Basic " + base64.b64encode(cred).decode()
+    assert_error(hostile.client().get("/cupid/whoami", auth=hdr), 401, "AUTHENTICATION_FAILED",
+                 "json")
+    assert hostile.client().get("/cupid/whoami").status == 200
+
+
 def test_failed_logins_counted_in_metrics(hostile):
     cli = hostile.client()
 
