@@ -1,5 +1,5 @@
 # cupid: make | make test | make check (ASan+UBSan) | make install | make uninstall | make clean
-PKGS    := libmicrohttpd gnutls libxml-2.0 jansson sqlite3 libpq libcurl
+PKGS    := gnutls libxml-2.0 jansson sqlite3 libpq libcurl
 CC      ?= cc
 OPT     ?= -O2
 BUILD   ?= build
@@ -145,7 +145,8 @@ $(BUILD)/fuzz/%: fuzz/%.c $(LIBOBJ)
 # bench/quick.sh: cupid against a libmicrohttpd hello-world (not part of the test suite).
 $(BUILD)/bench/hello: bench/hello.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(LDLIBS)
+	$(CC) $(CFLAGS) $(shell pkg-config --cflags libmicrohttpd) -o $@ $< $(LDLIBS) \
+	  $(shell pkg-config --libs libmicrohttpd)
 
 .PHONY: bench-quick
 bench-quick:

@@ -23,6 +23,7 @@ targets=(
 	"fuzz_negotiate 1024"
 	"fuzz_path 2048"
 	"fuzz_auth 2048"
+	"fuzz_http 20000"
 )
 rc=0
 for entry in "${targets[@]}"; do

@@ -280,6 +280,18 @@ def main():
                "req-1.2_3"]
     write("fuzz_negotiate", accepts)
 
+    heads = [b"GET /vmrest/ports HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\n\r\n",
+             b"\r\nGET /vmrest/version HTTP/1.0\n\n",
+             b"POST /vmrest/ports HTTP/1.1\r\nContent-Length: 5, 5\r\n\r\nhello",
+             b"POST /vmrest/ports HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+             b"5;a=b\r\nhello\r\n0\r\nX-T: 1\r\n\r\n",
+             b"GET /a\x00b HTTP/1.1\r\n\r\n", b"BLAH\r\n\r\n",
+             b"GET / HTTP/1.1\r\nX: a\r\n b\r\n\r\n", b"GET / HTTP/9.9\r\n\r\n",
+             b"PUT / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n",
+             b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+             b"ffffffffffffffffff\r\n"]
+    write("fuzz_http", heads)
+
     paths = ["/vmrest/ports", "/vmrest/ports/",
              "/vmrest/ports/ec664876-5879-4cff-a022-4929b37bd575",
              "/vmrest/p%6Frts", "/vmrest/%2e/ports", "/vmrest/ports/..", "/vmrest//ports",

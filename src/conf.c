@@ -40,10 +40,22 @@ const struct conf_setting conf_settings[] = {
     {"limits.max_port_groups", CONF_INT, "90", 0, 100000, NULL,
      "most port groups in the whole system"},
     {"http.threads", CONF_INT, "0", 0, 256, NULL,
-     "request threads per listener; 0 means one per CPU cupid may run on (writes run on one "
-     "more thread of their own)"},
+     "request threads, serving both listeners; 0 means one per CPU cupid may run on (writes "
+     "run on one more thread of their own)"},
     {"http.max_body_bytes", CONF_INT, "1048576", 1, 1073741824, NULL,
      "request bodies larger than this get 413"},
+    {"http.head_timeout_s", CONF_INT, "10", 1, 3600, NULL,
+     "seconds a client has for a whole request head (from the connection, or from the first "
+     "byte of a later request on it); then the connection is closed"},
+    {"http.idle_timeout_s", CONF_INT, "60", 1, 86400, NULL,
+     "seconds a kept-alive connection may wait idle between requests, or stall a response"},
+    {"http.body_min_rate", CONF_INT, "1024", 0, 1073741824, NULL,
+     "bytes per second a request body must average once http.head_timeout_s has passed; "
+     "0 turns the check off"},
+    {"http.max_connections", CONF_INT, "1000", 1, 100000, NULL,
+     "open connections per listener; more are accepted and closed at once"},
+    {"http.max_connections_per_address", CONF_INT, "256", 1, 100000, NULL,
+     "open connections from one client address, over both listeners; more are closed at once"},
     {"throttle.enabled", CONF_BOOL, "false", 0, 0, NULL,
      "limit concurrent /vmrest requests like Cisco's server"},
     {"throttle.max_in_flight", CONF_INT, "5", 1, 1000, NULL,

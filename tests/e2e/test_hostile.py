@@ -51,7 +51,7 @@ def test_body_cap_judged_from_content_length(hostile):
         assert c.wait_closed(timeout=5)
 
 
-def test_chunked_body_over_cap_gets_413_when_it_ends(hostile):
+def test_chunked_body_over_cap_gets_413(hostile):
     before = total_ports(hostile.client())
     with hostile.raw(tls=False) as c:
         c.send(raw_request("POST", "/vmrest/ports",
@@ -67,8 +67,8 @@ def test_chunked_body_over_cap_gets_413_when_it_ends(hostile):
 
 
 def test_endless_chunked_body_is_cut_off(hostile):
-    """A chunked body that never ends is read and dropped up to 16 MiB past the cap, then the
-    connection is closed (libmicrohttpd cannot answer in the middle of a body)."""
+    """A chunked body that never ends gets 413 as soon as it passes the cap; what follows is
+    read and dropped for at most 1 MiB (or 2 s), then the connection is closed."""
     chunk = b"x" * 65536
     frame = b"%x\r\n" % len(chunk) + chunk + b"\r\n"
     sent = 0
@@ -84,8 +84,8 @@ def test_endless_chunked_body_is_cut_off(hostile):
                 break
             sent += len(frame)
         assert closed, f"the server still reads after {sent} bytes"
-    # 4 KiB cap + 16 MiB dropped, plus what the socket buffers held when it closed
-    assert 16 << 20 <= sent + (8 << 20) and sent <= 40 << 20, sent
+    # 4 KiB cap + at most 1 MiB dropped, plus what the socket buffers held when it closed
+    assert sent <= 24 << 20, sent
     assert hostile.client().get("/cupid/health").status == 200
 
 
@@ -284,11 +284,12 @@ def _answered(sock):
 
 
 def test_connection_limit(make_server):
-    """At most 1000 connections per listener; the next one waits (or is refused) until one
-    closes, and the other listener is unaffected."""
+    """At most http.max_connections (1000) connections per listener: the next one is accepted
+    and closed at once, without a byte; the other listener is unaffected, and once some close
+    a new connection is served again."""
     if not _raise_fd_limit(4096):
         pytest.skip("cannot open 1000 sockets")
-    srv = make_server()
+    srv = make_server({"http.max_connections_per_address": "2000"})
     health = b"GET /cupid/health HTTP/1.1\r\nHost: x\r\n\r\n"
     held = []
     try:
@@ -298,21 +299,28 @@ def test_connection_limit(make_server):
         # every one of them answered: all 1000 are accepted and now idle (keep-alive)
         assert all(_answered(s) for s in held)
         extra = socket.create_connection(("127.0.0.1", srv.http_port), timeout=3)
-        extra.sendall(health)
         try:
+            extra.sendall(health)
             got = extra.recv(100)
+        except (ConnectionResetError, BrokenPipeError):
+            got = b""
         except socket.timeout:
-            got = None  # waiting in the listen queue
-        assert not got, f"connection 1001 was answered: {got!r}"
+            got = None
+        extra.close()
+        assert got == b"", f"connection 1001 was not closed at once: {got!r}"
         assert srv.client().get("/cupid/health").status == 200  # the HTTPS listener
         for s in held[:100]:
             s.close()
         del held[:100]
-        if got is None:  # still queued: accepted now
-            extra.settimeout(30)
-            assert _answered(extra)
-        extra.close()
-        assert srv.client(scheme="http").get("/cupid/health").status == 200
+        deadline = time.monotonic() + 10
+        while True:  # the closes reach the server shortly
+            try:
+                if srv.client(scheme="http").get("/cupid/health").status == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "no connection served after 100 closed"
+            time.sleep(0.1)
     finally:
         for s in held:
             s.close()
