@@ -1,4 +1,4 @@
-/* The HTTP(S) listeners: libmicrohttpd glue, request limits, negotiation and headers. */
+/* The HTTP(S) listeners: the HTTP/1.1 engine, request limits, negotiation and headers. */
 #pragma once
 #include <stddef.h>
 
