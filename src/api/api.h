@@ -61,6 +61,8 @@ struct req {
 	const char *request_id;
 	/* request header lookup, case-insensitive */
 	const char *(*header)(void *hctx, const char *name);
+	/* the i-th request header, in the order sent: false past the last */
+	bool (*header_at)(void *hctx, size_t i, const char **name, const char **value);
 	void *hctx;
 	bool audited; /* its audit entry is written */
 };
@@ -73,7 +75,14 @@ struct resp {
 	const char *allow;
 	bool www_auth;
 	bool close;
+	int drop; /* RESP_DROP_*: the connection is reset instead of (part of) the answer */
 	const char *object_id; /* the object a write touched, for the audit log */
+};
+
+enum {
+	RESP_DROP_NONE,
+	RESP_DROP_AT_ONCE,  /* reset before any byte of the response */
+	RESP_DROP_MID_BODY, /* the head and half of the body, then a reset */
 };
 
 /* The route table's checks of SPEC §4.2, in two halves so that the throttle (step 5) can

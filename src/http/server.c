@@ -103,6 +103,7 @@ struct conn {
 	size_t out_off, tls_try;
 	bool final; /* out holds the final response (not 100 Continue) */
 	bool close; /* close after it */
+	bool reset; /* reset after it (a fault's drop) */
 
 	struct timespec t0;
 	struct arena *a;
@@ -226,6 +227,16 @@ static const char *header(void *hctx, const char *name)
 	return http_header(hctx, name);
 }
 
+static bool header_at(void *hctx, size_t i, const char **name, const char **value)
+{
+	const struct http_head *hd = hctx;
+	if (i >= hd->nh)
+		return false;
+	*name = hd->h[i].name;
+	*value = hd->h[i].value;
+	return true;
+}
+
 static enum method method_of(const char *m)
 {
 	static const struct {
@@ -324,9 +335,16 @@ static void compose(struct conn *c)
 	if (rs->status != 204)
 		buf_printf(b, "Content-Length: %zu\r\n", rs->body.len);
 	buf_put(b, "\r\n", 2);
-	if (rq->method != M_HEAD && rs->status != 204 && rs->body.len)
-		buf_put(b, rs->body.data, rs->body.len);
+	if (rs->drop == RESP_DROP_AT_ONCE)
+		b->len = 0;
+	else if (rq->method != M_HEAD && rs->status != 204 && rs->body.len)
+		buf_put(b, rs->body.data, rs->drop ? rs->body.len / 2 : rs->body.len);
 	c->final = true;
+	if (rs->drop) { /* a reset (RST), not a close, once out is sent */
+		struct linger lg = {1, 0};
+		setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		c->reset = true;
+	}
 }
 
 static void audit_alone(struct req *rq, const struct resp *rs)
@@ -339,6 +357,7 @@ static void audit_alone(struct req *rq, const struct resp *rs)
 }
 
 static void conn_run(struct conn *c);
+static void conn_free(struct conn *c);
 
 /* Hands c back to its worker (from the writer thread or the throttle's timer). */
 static void resume(struct conn *c)
@@ -386,6 +405,8 @@ static void finish(struct conn *c)
 	c->written = false;
 	atomic_fetch_sub(&srv->inflight, 1);
 	c->state = ST_SEND;
+	if (c->reset && !c->out.len)
+		conn_free(c); /* nothing to send before the reset */
 }
 
 #define BATCH_MAX 64 /* writes sharing one commit */
@@ -501,8 +522,8 @@ static int begin(struct conn *c)
 	atomic_fetch_add(&srv->inflight, 1);
 	struct req *rq = &c->rq;
 	*rq = (struct req){.app = app, .a = a, .method = M_OTHER, .method_name = "-", .path = "",
-			   .out = FMT_XML,
-			   .header = header, .hctx = &c->hd};
+			   .out = FMT_XML, .header = header, .header_at = header_at,
+			   .hctx = &c->hd};
 	c->rs = (struct resp){0};
 	rq->scheme = c->l->scheme;
 	rq->listen_host = c->l->hostport;
@@ -802,6 +823,10 @@ static void free_dead(struct worker *w)
 static void next_request(struct conn *c)
 {
 	c->requests++;
+	if (c->reset) {
+		conn_free(c);
+		return;
+	}
 	if (c->close) {
 		if (c->tls)
 			gnutls_bye(c->tls, GNUTLS_SHUT_WR);
