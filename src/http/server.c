@@ -104,6 +104,7 @@ struct conn {
 	bool final; /* out holds the final response (not 100 Continue) */
 	bool close; /* close after it */
 	bool reset; /* reset after it (a fault's drop) */
+	bool drained; /* plain HTTP: the socket had no more bytes at the last read */
 
 	struct timespec t0;
 	struct arena *a;
@@ -307,6 +308,19 @@ static void put_header(struct buf *b, const char *name, const char *value)
 	buf_put(b, "\r\n", 2);
 }
 
+/* Writes v in decimal into out (no NUL); returns the length. */
+static size_t utoa(char out[24], unsigned long v)
+{
+	char tmp[24];
+	size_t n = 0;
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while ((v /= 10));
+	for (size_t i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	return n;
+}
+
 /* Writes the response head and body into c->out. */
 static void compose(struct conn *c)
 {
@@ -315,7 +329,12 @@ static void compose(struct conn *c)
 	struct buf *b = &c->out;
 	b->len = 0;
 	c->out_off = 0;
-	buf_printf(b, "HTTP/1.1 %d %s\r\n", rs->status, reason(rs->status));
+	char num[24];
+	buf_put(b, "HTTP/1.1 ", 9);
+	buf_put(b, num, utoa(num, (unsigned long)rs->status));
+	buf_putc(b, ' ');
+	buf_puts(b, reason(rs->status));
+	buf_put(b, "\r\n", 2);
 	put_header(b, "Date", date_now(c->w));
 	buf_puts(b, "Cache-Control: no-cache\r\nPragma: no-cache\r\n"
 		    "Expires: Thu, 01 Jan 1970 00:00:00 GMT\r\nX-Frame-Options: SAMEORIGIN\r\n");
@@ -332,8 +351,11 @@ static void compose(struct conn *c)
 		buf_puts(b, "Connection: close\r\n");
 	else if (c->hd.minor == 0)
 		buf_puts(b, "Connection: keep-alive\r\n");
-	if (rs->status != 204)
-		buf_printf(b, "Content-Length: %zu\r\n", rs->body.len);
+	if (rs->status != 204) {
+		buf_put(b, "Content-Length: ", 16);
+		buf_put(b, num, utoa(num, rs->body.len));
+		buf_put(b, "\r\n", 2);
+	}
 	buf_put(b, "\r\n", 2);
 	if (rs->drop == RESP_DROP_AT_ONCE)
 		b->len = 0;
@@ -709,6 +731,8 @@ static int fill(struct conn *c, size_t limit)
 {
 	if (c->len >= limit)
 		return IO_AGAIN; /* nothing is read past the limit: the caller decides */
+	if (c->drained)
+		return IO_AGAIN; /* the last read emptied the socket: epoll tells when more comes */
 	if (c->cap - c->len < 1024 && c->cap < limit) {
 		size_t cap = c->cap ? 2 * c->cap : IN_START;
 		while (cap < c->len + 1024 && cap < limit)
@@ -738,8 +762,14 @@ static int fill(struct conn *c, size_t limit)
 		do
 			n = recv(c->fd, c->in + c->len, room, 0);
 		while (n < 0 && errno == EINTR);
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			c->drained = true;
 			return IO_AGAIN;
+		}
+		/* A short read over TCP took all there was: the next bytes bring an epoll event
+		 * of their own (EPOLLET), so no read is spent on learning EAGAIN. (A TLS record
+		 * read says nothing of what else waits in the socket.) */
+		c->drained = n > 0 && (size_t)n < room;
 	}
 	if (n <= 0)
 		return IO_EOF;
@@ -1136,7 +1166,10 @@ static void *worker_main(void *arg)
 				if (!atomic_load(&s->stopping))
 					accept_on(w, p);
 			} else {
-				conn_run(p);
+				struct conn *c = p;
+				if (evs[i].events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+					c->drained = false;
+				conn_run(c);
 			}
 		}
 		free_dead(w);
