@@ -38,7 +38,7 @@
 #define ARENA_BASE     (8u << 20)
 #define TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
 #define IN_START       4096        /* first input buffer of a connection */
-#define IN_KEEP        (64 * 1024) /* larger ones are given back after their request */
+#define IN_KEEP        (16 * 1024) /* larger buffers are given back after their request */
 #define LINGER_S       2  /* after a refusal, input is read and dropped this long ... */
 #define LINGER_MAX     (1u << 20) /* ... or this much, before the connection is closed */
 #define TICK_MS        250 /* how often each worker checks its connections' deadlines */
