@@ -102,6 +102,9 @@ static struct conn *conn_new(struct store *s, char *err, size_t errlen)
 	sqlite3_busy_timeout(c->db, 5000);
 	exec(c->db, s->sync_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
 	exec(c->db, "PRAGMA foreign_keys = ON");
+	/* Statement journals (a write inside a savepoint, with triggers) stay in memory rather
+	 * than in a temporary file created, written and removed for every POST. */
+	exec(c->db, "PRAGMA temp_store = MEMORY");
 	pthread_mutex_lock(&s->mu);
 	c->next = s->conns;
 	s->conns = c;
