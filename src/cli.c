@@ -3,9 +3,11 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <ctype.h>
@@ -169,9 +171,17 @@ int cli_read_password(const char *prompt, bool confirm, char *out, size_t n)
 	return 0;
 }
 
-static int print_user(void *ctx, const char *name, const char *role)
+/* name, role and, for a locked account, a third column saying until when. */
+static int print_user(void *ctx, const char *name, const struct user_rec *u)
 {
-	fprintf(ctx, "%s\t%s\n", name, role);
+	char until[32] = "";
+	time_t t = (time_t)u->locked_until;
+	struct tm tm;
+	if (u->locked_until == -1)
+		snprintf(until, sizeof(until), "\tlocked until unlocked");
+	else if (u->locked_until > time(NULL) && gmtime_r(&t, &tm))
+		strftime(until, sizeof(until), "\tlocked until %Y-%m-%dT%H:%M:%SZ", &tm);
+	fprintf(ctx, "%s\t%s%s\n", name, u->role, until);
 	return 0;
 }
 
@@ -230,17 +240,19 @@ int cli_user(struct app *app, int n, char **args)
 		}
 		return set_password(app, key, args[2]);
 	}
-	if ((!strcmp(cmd, "passwd") || !strcmp(cmd, "del")) && n == 2) {
+	if ((!strcmp(cmd, "passwd") || !strcmp(cmd, "del") || !strcmp(cmd, "unlock")) && n == 2) {
 		if (missing) {
 			fprintf(stderr, "cupid: no user is named %s\n", key);
 			return 1;
 		}
 		if (!strcmp(cmd, "passwd"))
 			return set_password(app, key, u.role);
+		if (!strcmp(cmd, "unlock"))
+			return store_user_unlock(st, key) ? 1 : 0;
 		return store_user_del(st, key) ? 1 : 0;
 	}
 usage:
 	fprintf(stderr, "usage: cupid user add NAME administrator|readonly | user passwd NAME |"
-			" user del NAME | user list\n");
+			" user del NAME | user unlock NAME | user list\n");
 	return 2;
 }

@@ -109,4 +109,10 @@ static const char *const sqlite_migrations[] = {
 	 " '0a588d98-bcd0-43f7-beed-4066b1b8bd89', 20, 0 FROM portgroup;"
 	 "INSERT INTO portgroupcodec SELECT " GUID ", ObjectId,"
 	 " '07f16d07-3057-47e8-9029-9abee97dfffe', 20, 1 FROM portgroup;"),
+	/* 6: the account lockout of the credential policy (auth.lockout_*): failed logins since
+	 * the first of the current window, and the end of a lock (unix seconds; -1: until
+	 * `cupid user unlock`) */
+	"ALTER TABLE users ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE users ADD COLUMN failed_since INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE users ADD COLUMN locked_until INTEGER NOT NULL DEFAULT 0;",
 };

@@ -150,35 +150,42 @@ int store_user_del(const struct store_handle *h, const char *name)
 }
 
 struct user_ctx {
-	int (*row)(void *ctx, const char *name, const char *role);
+	int (*row)(void *ctx, const char *name, const struct user_rec *u);
 	void *ctx;
 };
 
 static int user_row(void *ctx, int ncol, const char *const *v)
 {
 	struct user_ctx *uc = ctx;
-	return ncol < 2 ? 1 : uc->row(uc->ctx, v[0], v[1]);
+	if (ncol < 4)
+		return 1;
+	struct user_rec u = {.failures = atol(v[2]), .locked_until = atoll(v[3])};
+	snprintf(u.role, sizeof(u.role), "%s", v[1]);
+	return uc->row(uc->ctx, v[0], &u);
 }
 
 int store_user_list(const struct store_handle *h,
-		    int (*row)(void *ctx, const char *name, const char *role), void *ctx)
+		    int (*row)(void *ctx, const char *name, const struct user_rec *u), void *ctx)
 {
 	struct user_ctx uc = {row, ctx};
-	return h->ops->query(h->s, "SELECT name, role FROM users ORDER BY name", 0, NULL,
-			     user_row, &uc);
+	return h->ops->query(h->s,
+			     "SELECT name, role, failures, locked_until FROM users ORDER BY name", 0,
+			     NULL, user_row, &uc);
 }
 
 /* Copies the first row's columns into the caller's buffers. */
+#define COPY_MAX 5
+
 struct copy_ctx {
-	char *out[2];
-	size_t n[2];
+	char *out[COPY_MAX];
+	size_t n[COPY_MAX];
 	bool found;
 };
 
 static int copy_row(void *ctx, int ncol, const char *const *v)
 {
 	struct copy_ctx *cc = ctx;
-	for (int i = 0; i < 2 && i < ncol; i++)
+	for (int i = 0; i < COPY_MAX && i < ncol; i++)
 		if (cc->out[i])
 			snprintf(cc->out[i], cc->n[i], "%s", v[i] ? v[i] : "");
 	cc->found = true;
@@ -209,8 +216,67 @@ int store_meta_set(const struct store_handle *h, const char *key, const char *va
 
 int store_user_get(const struct store_handle *h, const char *name, struct user_rec *u)
 {
-	struct copy_ctx cc = {.out = {u->role, u->hash}, .n = {sizeof(u->role), sizeof(u->hash)}};
-	return one_row(h, "SELECT role, hash FROM users WHERE name = $1", name, &cc);
+	char n[3][24] = {"0", "0", "0"};
+	struct copy_ctx cc = {.out = {u->role, u->hash, n[0], n[1], n[2]},
+			      .n = {sizeof(u->role), sizeof(u->hash), 24, 24, 24}};
+	int rc = one_row(h,
+			 "SELECT role, hash, failures, failed_since, locked_until FROM users"
+			 " WHERE name = $1",
+			 name, &cc);
+	u->failures = atol(n[0]);
+	u->failed_since = atoll(n[1]);
+	u->locked_until = atoll(n[2]);
+	return rc;
+}
+
+int store_user_failed(const struct store_handle *h, const char *name, long long now,
+		      long window, long threshold, long long lock_until, bool *locked)
+{
+	char snow[24], sstart[24], sthr[24], suntil[24];
+	snprintf(snow, sizeof(snow), "%lld", now);
+	snprintf(sstart, sizeof(sstart), "%lld", now - window);
+	snprintf(sthr, sizeof(sthr), "%ld", threshold);
+	snprintf(suntil, sizeof(suntil), "%lld", lock_until);
+	const char *v[] = {name, snow, sstart, sthr, suntil};
+	long changes = 0;
+	*locked = false;
+	int rc = h->ops->begin(h->s, true);
+	if (rc)
+		return rc;
+	/* One statement counts, so that two processes failing at once both count. */
+	rc = h->ops->exec(h->s,
+			  "UPDATE users SET failures = CASE WHEN failed_since <= CAST($3 AS BIGINT)"
+			  " THEN 1 ELSE failures + 1 END, failed_since = CASE WHEN failed_since <="
+			  " CAST($3 AS BIGINT) THEN CAST($2 AS BIGINT) ELSE failed_since END"
+			  " WHERE name = $1",
+			  3, v, &changes);
+	if (!rc && !changes)
+		rc = ERR_NOT_FOUND;
+	const char *w[] = {name, v[3], v[4]};
+	if (!rc)
+		rc = h->ops->exec(h->s,
+				  "UPDATE users SET failures = 0, failed_since = 0,"
+				  " locked_until = CAST($3 AS BIGINT) WHERE name = $1 AND"
+				  " failures >= CAST($2 AS INTEGER)",
+				  3, w, &changes);
+	if (!rc)
+		rc = h->ops->commit(h->s);
+	if (rc) {
+		h->ops->rollback(h->s);
+		return rc;
+	}
+	*locked = changes > 0;
+	return 0;
+}
+
+int store_user_unlock(const struct store_handle *h, const char *name)
+{
+	long changes = 0;
+	int rc = h->ops->exec(h->s,
+			      "UPDATE users SET failures = 0, failed_since = 0, locked_until = 0"
+			      " WHERE name = $1",
+			      1, &name, &changes);
+	return rc ? rc : changes ? 0 : ERR_NOT_FOUND;
 }
 
 int store_user_put(const struct store_handle *h, const char *name, const char *role,

@@ -39,6 +39,9 @@ struct list_cb {
 struct user_rec {
 	char role[16];
 	char hash[160];
+	long failures;          /* failed logins in the current lockout window */
+	long long failed_since; /* unix seconds: the first of them */
+	long long locked_until; /* unix seconds; 0: not locked; -1: until unlocked */
 };
 
 struct store_ops {
@@ -127,10 +130,19 @@ int store_user_get(const struct store_handle *h, const char *name, struct user_r
 int store_user_put(const struct store_handle *h, const char *name, const char *role,
 		   const char *hash);
 int store_user_count(const struct store_handle *h, long *n);
-/* Deletes a user: 0 or ERR_NOT_FOUND. Lists users by name: row(ctx, name, role). */
+/* Deletes a user: 0 or ERR_NOT_FOUND. Lists users by name: row(ctx, name, u), u without the
+ * hash. */
 int store_user_del(const struct store_handle *h, const char *name);
 int store_user_list(const struct store_handle *h,
-		    int (*row)(void *ctx, const char *name, const char *role), void *ctx);
+		    int (*row)(void *ctx, const char *name, const struct user_rec *u), void *ctx);
+/* Records a failed login of name at now (unix seconds), in one write transaction: the count
+ * starts again when the window (seconds) is over, and reaching threshold locks the account
+ * until lock_until (-1: until unlocked) and clears the count. Sets *locked when this failure
+ * locked it. 0, ERR_NOT_FOUND or ERR_*. */
+int store_user_failed(const struct store_handle *h, const char *name, long long now,
+		      long window, long threshold, long long lock_until, bool *locked);
+/* Clears the failure count and any lock: 0, ERR_NOT_FOUND or ERR_*. */
+int store_user_unlock(const struct store_handle *h, const char *name);
 
 /* Convenience wrappers over list(). */
 /* Reads object id of r into *o (values from a). 0, ERR_NOT_FOUND or ERR_*. */
