@@ -174,7 +174,7 @@ int cli_read_password(const char *prompt, bool confirm, char *out, size_t n)
 /* name, role and, for a locked account, a third column saying until when. */
 static int print_user(void *ctx, const char *name, const struct user_rec *u)
 {
-	char until[32] = "";
+	char until[48] = "";
 	time_t t = (time_t)u->locked_until;
 	struct tm tm;
 	if (u->locked_until == -1)

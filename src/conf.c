@@ -56,6 +56,18 @@ const struct conf_setting conf_settings[] = {
      "open connections per listener; more are accepted and closed at once"},
     {"http.max_connections_per_address", CONF_INT, "256", 1, 100000, NULL,
      "open connections from one client address, over both listeners; more are closed at once"},
+    {"auth.max_failures", CONF_INT, "20", 0, 1000000, NULL,
+     "failed logins allowed from one client address per auth.failure_window_s; more get 429 "
+     "with Retry-After until the window ends; 0 turns the throttle off"},
+    {"auth.failure_window_s", CONF_INT, "60", 1, 86400, NULL,
+     "the window of auth.max_failures, in seconds"},
+    {"auth.lockout_failures", CONF_INT, "0", 0, 1000000, NULL,
+     "failed logins after which an account is locked (Unity Connection's credential "
+     "policy); 0 turns the lockout off"},
+    {"auth.lockout_minutes", CONF_INT, "30", 0, 525600, NULL,
+     "how long a locked account stays locked; 0 means until `cupid user unlock`"},
+    {"auth.lockout_reset_minutes", CONF_INT, "30", 1, 525600, NULL,
+     "failed logins further apart than this start the count again"},
     {"throttle.enabled", CONF_BOOL, "false", 0, 0, NULL,
      "limit concurrent /vmrest requests like Cisco's server"},
     {"throttle.max_in_flight", CONF_INT, "5", 1, 1000, NULL,

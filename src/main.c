@@ -14,6 +14,7 @@
 #include "clone.h"
 #include "conf.h"
 #include "api/auth.h"
+#include "api/guard.h"
 #include "http/server.h"
 #include "http/throttle.h"
 #include "store/sql.h"
@@ -57,8 +58,13 @@ static int setup(struct app *app, const struct conf *conf, bool created, char *e
 		.queue_timeout_ms = conf_int(conf, "throttle.queue_timeout_ms"),
 		.latency_ms = conf_int(conf, "throttle.latency_ms"),
 	};
-	if (!(app->auth = auth_cache_new()) || !(app->throttle = throttle_new(&ts)))
+	if (!(app->auth = auth_cache_new()) || !(app->throttle = throttle_new(&ts)) ||
+	    !(app->guard = guard_new(conf_int(conf, "auth.max_failures"),
+				     conf_int(conf, "auth.failure_window_s"))))
 		return -1;
+	app->lockout_failures = conf_int(conf, "auth.lockout_failures");
+	app->lockout_minutes = conf_int(conf, "auth.lockout_minutes");
+	app->lockout_reset_minutes = conf_int(conf, "auth.lockout_reset_minutes");
 	long cache_max = conf_int(conf, "cache.max_bytes");
 	if (cache_max && !(app->cache = cache_new((size_t)cache_max)))
 		return -1;
@@ -212,6 +218,7 @@ out:
 		app.store.ops->close(app.store.s);
 	sql_select_forget();
 	auth_cache_free(app.auth);
+	guard_free(app.guard);
 	cache_free(app.cache);
 	throttle_free(app.throttle);
 	free(cert);

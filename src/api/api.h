@@ -28,6 +28,8 @@ struct app {
 	struct auth_cache *auth;
 	struct cache *cache; /* rendered GET bodies (api/cache.h); NULL: none */
 	struct throttle *throttle;
+	struct guard *guard;  /* failed logins per client address (api/guard.h) */
+	long lockout_failures, lockout_minutes, lockout_reset_minutes; /* auth.lockout_* */
 	long audit_max; /* audit.max_entries */
 };
 
@@ -58,6 +60,7 @@ struct req {
 	const char *user;
 	enum role role;
 	const char *scheme, *host, *listen_host;
+	const char *peer;         /* the client's address, as text */
 	const char *request_id;
 	/* request header lookup, case-insensitive */
 	const char *(*header)(void *hctx, const char *name);
@@ -74,6 +77,7 @@ struct resp {
 	const char *location;
 	const char *allow;
 	bool www_auth;
+	long retry_after; /* seconds for Retry-After; 0: none */
 	bool close;
 	int drop; /* RESP_DROP_*: the connection is reset instead of (part of) the answer */
 	const char *object_id; /* the object a write touched, for the audit log */

@@ -12,6 +12,8 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "api/guard.h"
+#include "api/metrics.h"
 #include "conf.h"
 #include "err.h"
 #include "api/passwd.h"
@@ -48,6 +50,17 @@ void auth_cache_free(struct auth_cache *c)
 		return;
 	pthread_mutex_destroy(&c->mu);
 	free(c);
+}
+
+void auth_cache_forget(struct auth_cache *c, const char *user)
+{
+	if (!c)
+		return;
+	pthread_mutex_lock(&c->mu);
+	for (unsigned i = 0; i < CACHE_SLOTS; i++)
+		if (!strcmp(c->e[i].user, user))
+			memset(&c->e[i], 0, sizeof(c->e[i]));
+	pthread_mutex_unlock(&c->mu);
 }
 
 static unsigned slot_of(const char *s)
@@ -124,13 +137,16 @@ static int verify(struct req *rq, const char *hdr, char *user, enum role *role)
 	const char *pw;
 	size_t pwlen;
 	if (auth_decode(hdr, user, dec, &pw, &pwlen))
-		return ERR_AUTH;
+		return ERR_AUTH; /* no password was checked: nothing for the guard to count */
+	struct app *app = rq->app;
 	/* Stored passwords are text (settings, the terminal) and never hold a NUL, and PBKDF2's
 	 * HMAC pads a short key with zeros, so "pw\0" would hash as "pw": refuse any NUL. */
-	if (memchr(pw, 0, pwlen))
+	if (memchr(pw, 0, pwlen)) {
+		guard_failed(app->guard, rq->peer, user, pw, pwlen);
 		return ERR_AUTH;
+	}
 	struct user_rec u;
-	struct store_handle *st = &rq->app->store;
+	struct store_handle *st = &app->store;
 	int rc = store_user_get(st, user, &u);
 	if (rc && rc != ERR_NOT_FOUND)
 		return rc; /* an unreachable database is not a wrong password (SPEC §4.1: 503) */
@@ -138,20 +154,58 @@ static int verify(struct req *rq, const char *hdr, char *user, enum role *role)
 	if (!known) {
 		pthread_once(&dummy_once, dummy_init);
 		(void)passwd_verify(pw, pwlen, dummy_hash);
+		guard_failed(app->guard, rq->peer, user, pw, pwlen);
 		return ERR_AUTH;
 	}
-	if (!passwd_verify(pw, pwlen, u.hash))
+	bool ok = passwd_verify(pw, pwlen, u.hash);
+	long long wall = (long long)time(NULL);
+	if (!ok || u.locked_until == -1 || u.locked_until > wall)
+		guard_failed(app->guard, rq->peer, user, pw, pwlen);
+	if (u.locked_until == -1 || u.locked_until > wall)
+		return ERR_AUTH; /* locked: the same 401 as a wrong password, whatever was sent */
+	if (!ok) {
+		if (app->lockout_failures > 0) {
+			bool locked = false;
+			long long until = app->lockout_minutes ? wall + 60LL * app->lockout_minutes : -1;
+			/* The name's cached good login goes, so that the next one comes here and
+			 * starts the count again (or finds the lock). */
+			auth_cache_forget(app->auth, user);
+			if (!store_user_failed(st, user, wall, 60L * app->lockout_reset_minutes,
+					       app->lockout_failures, until, &locked) &&
+			    locked) {
+				metrics_auth_lockout();
+				fprintf(stderr, "cupid: user \"%s\" locked after %ld failed logins\n", user,
+					app->lockout_failures);
+			}
+		}
 		return ERR_AUTH;
+	}
+	if (u.failures > 0 || u.locked_until)
+		(void)store_user_unlock(st, user); /* a good login starts the count again */
 	*role = role_of(u.role);
 	return *role == ROLE_NONE ? ERR_AUTH : 0;
 }
 
-int auth_check(struct req *rq)
+int auth_check(struct req *rq, long *wait)
 {
 	const char *hdr = rq->header(rq->hctx, "Authorization");
 	if (!hdr)
 		return ERR_AUTH;
 	struct auth_cache *c = rq->app->auth;
+	struct guard *g = rq->app->guard;
+	/* While any login has failed lately, a held-off name waits before anything is checked,
+	 * even with the right password (else the throttle would only hide the answer). */
+	char name[AUTH_USER_MAX + 1] = "";
+	bool guarded = guard_active(g);
+	if (guarded) {
+		unsigned char dec[AUTH_DEC_MAX];
+		const char *pw;
+		size_t pwlen;
+		if (auth_decode(hdr, name, dec, &pw, &pwlen))
+			name[0] = 0;
+		else if ((*wait = guard_wait(g, rq->peer, name)) > 0)
+			return ERR_TOO_MANY;
+	}
 	unsigned slot = slot_of(hdr);
 	bool cacheable = strlen(hdr) < HDR_MAX;
 	time_t now = now_s();
@@ -165,6 +219,8 @@ int auth_check(struct req *rq)
 			rq->user = arena_strdup(rq->a, e->user);
 			rq->role = e->role;
 			pthread_mutex_unlock(&c->mu);
+			if (guarded)
+				guard_ok(g, rq->peer, rq->user);
 			return 0;
 		}
 		pthread_mutex_unlock(&c->mu);
@@ -176,6 +232,8 @@ int auth_check(struct req *rq)
 		return rc;
 	rq->user = arena_strdup(rq->a, user);
 	rq->role = role;
+	if (guarded)
+		guard_ok(g, rq->peer, user);
 	if (cacheable) {
 		pthread_mutex_lock(&c->mu);
 		struct auth_entry *e = &c->e[slot];

@@ -13,6 +13,8 @@ struct auth_cache;
 /* Returns a new, empty cache; free with auth_cache_free (NULL is a no-op). */
 struct auth_cache *auth_cache_new(void);
 void auth_cache_free(struct auth_cache *c);
+/* Forgets every remembered login of user (it was locked or changed). */
+void auth_cache_forget(struct auth_cache *c, const char *user);
 
 #define AUTH_USER_MAX 64   /* longest user name (SPEC §6.9) */
 #define AUTH_B64_MAX  1024 /* longer base64 credentials are refused */
@@ -26,8 +28,10 @@ int auth_decode(const char *hdr, char user[AUTH_USER_MAX + 1], unsigned char dec
 		const char **pw, size_t *pwlen);
 
 /* Checks rq's Authorization header; on success sets rq->user and rq->role and returns 0,
- * otherwise returns ERR_AUTH, or ERR_BUSY / ERR_INTERNAL when the users could not be read. */
-int auth_check(struct req *rq);
+ * otherwise returns ERR_AUTH, ERR_TOO_MANY with *wait (seconds) while the name is held off
+ * from rq->peer after too many failed logins (api/guard.h), or ERR_BUSY / ERR_INTERNAL when
+ * the users could not be read. */
+int auth_check(struct req *rq, long *wait);
 
 /* At start: creates or updates every user.<name> setting, then creates "admin" when the
  * database holds no user (SPEC §6.9). Returns 0 or -1 with err. */

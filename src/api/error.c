@@ -24,6 +24,7 @@ static const struct {
 	[-ERR_MEDIA_TYPE] = {415, "UNSUPPORTED_MEDIA_TYPE"},
 	[-ERR_INTERNAL] = {500, "INTERNAL_ERROR"},
 	[-ERR_BUSY] = {503, "SERVER_BUSY"},
+	[-ERR_TOO_MANY] = {429, "TOO_MANY_REQUESTS"},
 };
 
 static int index_of(int err)

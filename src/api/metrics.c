@@ -20,7 +20,7 @@ static const double bounds[NBUCKETS] = {0.00005, 0.0001, 0.00025, 0.0005, 0.001,
 static atomic_ulong requests[MAX_ROUTES][NMETHODS][NSTATUS];
 static atomic_ulong buckets[MAX_ROUTES][NMETHODS][NBUCKETS + 1];
 static atomic_ulong nanos[MAX_ROUTES][NMETHODS];
-static atomic_ulong auth_failures;
+static atomic_ulong auth_failures, auth_throttled, auth_lockouts;
 
 static int method_index(enum method m)
 {
@@ -62,6 +62,16 @@ void metrics_auth_failure(void)
 	atomic_fetch_add_explicit(&auth_failures, 1, memory_order_relaxed);
 }
 
+void metrics_auth_throttled(void)
+{
+	atomic_fetch_add_explicit(&auth_throttled, 1, memory_order_relaxed);
+}
+
+void metrics_auth_lockout(void)
+{
+	atomic_fetch_add_explicit(&auth_lockouts, 1, memory_order_relaxed);
+}
+
 static const char *route_name(size_t r)
 {
 	return r < router_nroutes ? router_routes[r].pattern : "other";
@@ -90,6 +100,14 @@ void metrics_write(struct buf *b)
 		   " malformed or wrong.\n"
 		   "# TYPE cupid_auth_failures_total counter\ncupid_auth_failures_total %lu\n",
 		   atomic_load(&auth_failures));
+	buf_printf(b,
+		   "# HELP cupid_auth_throttled_total Requests refused with 429: too many failed"
+		   " logins from their address (auth.max_failures).\n"
+		   "# TYPE cupid_auth_throttled_total counter\ncupid_auth_throttled_total %lu\n"
+		   "# HELP cupid_auth_lockouts_total Accounts locked by failed logins"
+		   " (auth.lockout_failures).\n"
+		   "# TYPE cupid_auth_lockouts_total counter\ncupid_auth_lockouts_total %lu\n",
+		   atomic_load(&auth_throttled), atomic_load(&auth_lockouts));
 	buf_puts(b, "# HELP cupid_http_request_duration_seconds Time to answer a request.\n"
 		    "# TYPE cupid_http_request_duration_seconds histogram\n");
 	for (size_t r = 0; r < nr; r++)

@@ -509,6 +509,12 @@ static json_t *status_response(int s, const struct route *rt, bool reading, bool
 			       bool vmrest)
 {
 	json_t *o = error_response(s, vmrest);
+	if (s == 429)
+		json_object_set_new(o, "headers",
+				    json_pack("{s:{s:s,s:{s:s}}}", "Retry-After", "description",
+					      "seconds until this user may log in from this address "
+					      "again",
+					      "schema", "type", "integer"));
 	const char *why = NULL;
 	if (s == 403)
 		why = refused		      ? "the resource is read-only (every user)"
@@ -622,13 +628,14 @@ static json_t *operation(const struct route *rt, enum method m, const char *meth
 				    json_pack("{s:s,s:{s:{s:{}}}}", "description", "OK", "content",
 					      type, "schema"));
 	}
-	int statuses[] = {400, 401, 403, 404, 406, 413, 415, 500, 503};
+	int statuses[] = {400, 401, 403, 404, 406, 413, 415, 429, 500, 503};
 	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++) {
 		int s = statuses[i];
 		/* a refused write is decided at routing (§4.2 step 6): only the checks before it */
-		bool has = refused ? s == 401 || s == 403 || s == 500 || (s == 503 && vmrest) ||
-					 (s == 413 && m != M_DELETE)
+		bool has = refused ? s == 401 || s == 429 || s == 403 || s == 500 ||
+					 (s == 503 && vmrest) || (s == 413 && m != M_DELETE)
 			   : s == 500 ? true
+			   : s == 429 ? !noauth
 			   : s == 400 ? body || (vmrest && rt->get == coll_get && reading)
 			   : s == 401 ? !noauth
 			   : s == 403 ? !noauth && (!reading || (rt->flags & R_ADMIN))

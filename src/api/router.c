@@ -172,7 +172,17 @@ bool router_front(struct req *rq, struct resp *rs)
 	bool reading = rq->method == M_GET || rq->method == M_HEAD;
 	if (rt && (rt->flags & R_NOAUTH) && reading)
 		return false;
-	int rc = auth_check(rq);
+	long wait = 0;
+	int rc = auth_check(rq, &wait);
+	if (rc == ERR_TOO_MANY) {
+		metrics_auth_throttled();
+		api_error(rq, rs, ERR_TOO_MANY,
+			  "too many failed logins for this user from this address; try again in"
+			  " %ld s",
+			  wait);
+		rs->retry_after = wait;
+		return true;
+	}
 	if (rc == ERR_BUSY || rc == ERR_INTERNAL) {
 		api_error(rq, rs, rc, "the database is unavailable");
 		return true;

@@ -347,6 +347,11 @@ static void compose(struct conn *c)
 		put_header(b, "Allow", rs->allow);
 	if (rs->www_auth)
 		buf_puts(b, "WWW-Authenticate: Basic realm=\"cupid\"\r\n");
+	if (rs->retry_after > 0) {
+		buf_put(b, "Retry-After: ", 13);
+		buf_put(b, num, utoa(num, (unsigned long)rs->retry_after));
+		buf_put(b, "\r\n", 2);
+	}
 	if (c->close)
 		buf_puts(b, "Connection: close\r\n");
 	else if (c->hd.minor == 0)
@@ -549,6 +554,7 @@ static int begin(struct conn *c)
 	c->rs = (struct resp){0};
 	rq->scheme = c->l->scheme;
 	rq->listen_host = c->l->hostport;
+	rq->peer = c->peer;
 	rq->request_id = http_request_id(c->head_len ? http_header(&c->hd, "X-Request-Id") : NULL,
 					 a);
 	c->throttled = false;

@@ -549,8 +549,13 @@ static void map_gen(struct store *s)
 static sqlite3_stmt *prep_texts(struct conn *c, const char *sql, int n, const char *const *params)
 {
 	sqlite3_stmt *st = prep(c, sql);
-	for (int i = 0; st && i < n; i++)
-		sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_STATIC);
+	/* SQLite numbers "$N" parameters by first appearance, not by N: look each one up */
+	char name[8] = "$";
+	for (int i = 0; st && i < n && i < 99; i++) {
+		snprintf(name + 1, sizeof(name) - 1, "%d", i + 1);
+		int k = sqlite3_bind_parameter_index(st, name);
+		sqlite3_bind_text(st, k ? k : i + 1, params[i], -1, SQLITE_STATIC);
+	}
 	return st;
 }
 

@@ -227,10 +227,12 @@ def test_every_route_and_method(live):
             noauth = "R_NOAUTH" in flags and method in ("get", "head")
             if noauth:
                 assert op["security"] == [], (pattern, method)
-                assert "401" not in op["responses"]
+                assert "401" not in op["responses"] and "429" not in op["responses"]
             else:
                 assert op.get("security", doc["security"]) == [{"basicAuth": []}]
                 assert "401" in op["responses"], (pattern, method)
+                # the failed-login throttle, with the header that says how long
+                assert "Retry-After" in op["responses"]["429"]["headers"], (pattern, method)
             codes = set(op["responses"])
             if vmrest:
                 assert "500" in codes
@@ -238,7 +240,8 @@ def test_every_route_and_method(live):
                 # POST, PUT and DELETE of a read-only resource: 403 at routing, whoever asks
                 assert readonly, (pattern, method)
                 assert "403" in codes and not {c for c in codes if c < "400"}, (pattern, method)
-                assert codes <= {"401", "403", "413", "500", "503"}, (pattern, method, codes)
+                assert codes <= {"401", "403", "413", "429", "500", "503"}, (pattern, method,
+                                                                             codes)
                 assert "read-only" in op["responses"]["403"]["description"]
                 assert "requestBody" not in op
                 continue

@@ -42,6 +42,9 @@ def test_upgrade_from_schema_3_counts_existing_ports(make_server, tmp_path):
                          " DROP TABLE port_count; DROP TABLE portgroupcodec;"
                          " DROP TABLE portgroupserver; DROP TABLE axlserver;"
                          " DROP TABLE sipsecurityprofile; DROP TABLE rtpcodecdef;"
+                         " ALTER TABLE users DROP COLUMN failures;"
+                         " ALTER TABLE users DROP COLUMN failed_since;"
+                         " ALTER TABLE users DROP COLUMN locked_until;"
                          " PRAGMA user_version = 3;")
         db.execute("DELETE FROM port WHERE MediaPortGroupObjectId = ? AND PortNumInGroup > 2",
                    (PG_ROHIT,))
@@ -82,9 +85,9 @@ def test_upgrade_from_schema_3_counts_existing_ports(make_server, tmp_path):
 
 
 def test_large_posts_back_to_back(make_server):
-    """POSTs of 10,000 ports one after another: each one's savepoint journal outgrows memory and
-    goes to a temporary file, and every one is kept (a larger in-memory journal once made the
-    second one fail with 'database or disk is full')."""
+    """POSTs of 10,000 ports one after another: each one's savepoint journal is large (held in
+    memory since temp_store=MEMORY) and every one is kept (a size-limited in-memory journal once
+    made the second one fail with 'database or disk is full')."""
     srv = make_server({"license.voice_ports": "1000000"})
     cli = srv.client()
     before = int(cli.get_json("/vmrest/ports?rowsPerPage=0")["@total"])

@@ -1,0 +1,161 @@
+/* The failed-login throttle (README "Security"): a fixed table of (client address, user name)
+ * pairs, each with the start of its current window, the failed logins in it and a fingerprint
+ * of each wrong password seen, so that a repeated one counts once. */
+#include "api/guard.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define SLOTS  4096 /* pairs tracked at once */
+#define PROBE  8    /* slots looked at for one pair */
+#define KEY_MAX 120 /* "address\nuser": 46 + 1 + 64, and a NUL */
+#define FP_MAX 32   /* distinct passwords remembered per pair; past them every failure counts */
+
+struct slot {
+	char key[KEY_MAX]; /* "" when free */
+	time_t start;      /* the window began */
+	long failures;     /* in it */
+	uint32_t fp[FP_MAX];
+};
+
+struct guard {
+	pthread_mutex_t mu;
+	long max, window;
+	_Atomic long long last; /* the latest failure (monotonic seconds); 0: none yet */
+	struct slot s[SLOTS];
+};
+
+struct guard *guard_new(long max_failures, long window_s)
+{
+	struct guard *g = calloc(1, sizeof(*g));
+	if (!g)
+		return NULL;
+	pthread_mutex_init(&g->mu, NULL);
+	g->max = max_failures;
+	g->window = window_s > 0 ? window_s : 1;
+	return g;
+}
+
+void guard_free(struct guard *g)
+{
+	if (!g)
+		return;
+	pthread_mutex_destroy(&g->mu);
+	free(g);
+}
+
+static time_t now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+static uint32_t fnv(const void *p, size_t n, uint32_t h)
+{
+	const unsigned char *b = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 16777619u;
+	return h;
+}
+
+bool guard_active(const struct guard *g)
+{
+	if (!g || !g->max)
+		return false;
+	long long last = atomic_load_explicit(&g->last, memory_order_relaxed);
+	return last && now_s() - last < g->window;
+}
+
+static void key_of(char key[KEY_MAX], const char *addr, const char *user)
+{
+	snprintf(key, KEY_MAX, "%s\n%s", addr ? addr : "", user);
+}
+
+/* The slot of key, or with create a slot for it (a free or expired one, else the one whose
+ * window is oldest); NULL when it is not tracked. Called with mu held. */
+static struct slot *find(struct guard *g, const char *key, time_t now, int create)
+{
+	uint32_t h = fnv(key, strlen(key), 2166136261u);
+	struct slot *spare = NULL, *oldest = NULL;
+	for (unsigned i = 0; i < PROBE; i++) {
+		struct slot *s = &g->s[(h + i) % SLOTS];
+		if (s->key[0] && !strcmp(s->key, key))
+			return s;
+		if (!s->key[0] || now - s->start >= g->window) {
+			if (!spare)
+				spare = s; /* free, or its window is over: nothing to keep */
+		} else if (!oldest || s->start < oldest->start) {
+			oldest = s;
+		}
+	}
+	if (!create)
+		return NULL;
+	struct slot *victim = spare ? spare : oldest;
+	snprintf(victim->key, sizeof(victim->key), "%s", key);
+	victim->start = now;
+	victim->failures = 0;
+	return victim;
+}
+
+long guard_wait(struct guard *g, const char *addr, const char *user)
+{
+	if (!guard_active(g))
+		return 0;
+	char key[KEY_MAX];
+	key_of(key, addr, user);
+	time_t now = now_s();
+	long wait = 0;
+	pthread_mutex_lock(&g->mu);
+	struct slot *s = find(g, key, now, 0);
+	if (s && s->failures >= g->max && now - s->start < g->window)
+		wait = (long)(s->start + g->window - now);
+	pthread_mutex_unlock(&g->mu);
+	return wait;
+}
+
+void guard_failed(struct guard *g, const char *addr, const char *user, const void *pw,
+		  size_t pwlen)
+{
+	if (!g || !g->max)
+		return;
+	char key[KEY_MAX];
+	key_of(key, addr, user);
+	uint32_t fp = fnv(pw, pwlen, 2166136261u);
+	time_t now = now_s();
+	pthread_mutex_lock(&g->mu);
+	struct slot *s = find(g, key, now, 1);
+	if (now - s->start >= g->window) {
+		s->start = now;
+		s->failures = 0;
+	}
+	long seen = s->failures < FP_MAX ? s->failures : FP_MAX;
+	bool again = false;
+	for (long i = 0; i < seen && !again; i++)
+		again = s->fp[i] == fp;
+	if (!again) {
+		if (s->failures < FP_MAX)
+			s->fp[s->failures] = fp;
+		s->failures++;
+	}
+	pthread_mutex_unlock(&g->mu);
+	atomic_store_explicit(&g->last, (long long)now, memory_order_relaxed);
+}
+
+void guard_ok(struct guard *g, const char *addr, const char *user)
+{
+	if (!guard_active(g))
+		return;
+	char key[KEY_MAX];
+	key_of(key, addr, user);
+	pthread_mutex_lock(&g->mu);
+	struct slot *s = find(g, key, now_s(), 0);
+	if (s)
+		memset(s, 0, sizeof(*s));
+	pthread_mutex_unlock(&g->mu);
+}
