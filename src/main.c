@@ -14,7 +14,9 @@
 #include "clone.h"
 #include "conf.h"
 #include "api/auth.h"
+#include "api/faults.h"
 #include "api/guard.h"
+#include "api/journal.h"
 #include "http/server.h"
 #include "http/throttle.h"
 #include "store/sql.h"
@@ -60,7 +62,10 @@ static int setup(struct app *app, const struct conf *conf, bool created, char *e
 	};
 	if (!(app->auth = auth_cache_new()) || !(app->throttle = throttle_new(&ts)) ||
 	    !(app->guard = guard_new(conf_int(conf, "auth.max_failures"),
-				     conf_int(conf, "auth.failure_window_s"))))
+				     conf_int(conf, "auth.failure_window_s"))) ||
+	    !(app->journal = journal_new(conf_int(conf, "journal.max_entries"),
+					 conf_int(conf, "journal.max_body_bytes"))) ||
+	    !(app->faults = faults_new()))
 		return -1;
 	app->lockout_failures = conf_int(conf, "auth.lockout_failures");
 	app->lockout_minutes = conf_int(conf, "auth.lockout_minutes");
@@ -219,6 +224,8 @@ out:
 	sql_select_forget();
 	auth_cache_free(app.auth);
 	guard_free(app.guard);
+	journal_free(app.journal);
+	faults_free(app.faults);
 	cache_free(app.cache);
 	throttle_free(app.throttle);
 	free(cert);

@@ -173,6 +173,7 @@
 		say('');
 		updateControls();
 		await reloadAll();
+		startJournal();
 		// The focus moves to the first card unless the user has already moved it.
 		const at = document.activeElement;
 		if (!at || at === document.body || $('#login-view').contains(at)) {
@@ -192,6 +193,8 @@
 	}
 
 	function logout(message) {
+		stopJournal();
+		$('#requests').hidden = true;
 		auth = null;
 		canWrite = false;
 		resetState();
@@ -923,6 +926,48 @@
 		$('#codec-add').focus();
 	}
 
+	// ---- the request journal (administrators) ---------------------------------------------
+
+	let journalTimer = null;
+
+	function renderJournal(list) {
+		const rows = list.slice().reverse().map((e) => h('tr', {},
+			h('td', {}, String(e.time).slice(11, 23)),
+			h('td', { class: 'addr' }, `${e.method} ${e.path}${e.query ? `?${e.query}` : ''}`),
+			h('td', { class: 'num' }, String(e.status)),
+			h('td', { class: 'num' }, Number(e.durationMs).toFixed(1)),
+			h('td', {}, e.user || '–')));
+		$('#req-table tbody').replaceChildren(...rows);
+		$('#req-empty').textContent = 'No requests recorded yet.';
+		$('#req-empty').hidden = rows.length > 0;
+	}
+
+	async function pollJournal() {
+		if (!auth || !canWrite) return;
+		try {
+			const r = await api('GET', '/cupid/requests?limit=20');
+			renderJournal((r && r.requests) || []);
+		} catch (e) {
+			if (e instanceof ApiError && e.status === 401) return;
+			$('#req-empty').textContent = `The request journal could not be read: ${e.message}`;
+			$('#req-empty').hidden = false;
+		}
+	}
+
+	function stopJournal() {
+		clearInterval(journalTimer);
+		journalTimer = null;
+	}
+
+	// Administrators see the journal, refreshed while the page is visible.
+	function startJournal() {
+		stopJournal();
+		$('#requests').hidden = !canWrite;
+		if (!canWrite) return;
+		pollJournal();
+		journalTimer = setInterval(() => { if (!document.hidden) pollJournal(); }, 2000);
+	}
+
 	// ---- wiring --------------------------------------------------------------------------
 
 	function init() {
@@ -943,6 +988,12 @@
 		$('#ports-add').addEventListener('click', addPorts);
 		$('#srv-add').addEventListener('click', () => serverDialog());
 		$('#codec-add').addEventListener('click', () => codecDialog());
+		$('#req-clear').addEventListener('click', () => attempt('Clearing the request journal failed',
+			async () => {
+				await api('DELETE', '/cupid/requests');
+				say('Cleared the request journal.');
+				await pollJournal();
+			}));
 		$('#ports-prev').addEventListener('click', () => turnPage(-1));
 		$('#ports-next').addEventListener('click', () => turnPage(1));
 		$('#ports-rows').addEventListener('change', async (ev) => {

@@ -29,6 +29,8 @@ struct app {
 	struct cache *cache; /* rendered GET bodies (api/cache.h); NULL: none */
 	struct throttle *throttle;
 	struct guard *guard;  /* failed logins per client address (api/guard.h) */
+	struct journal *journal; /* the last requests (api/journal.h) */
+	struct faults *faults;   /* fault injection rules (api/faults.h) */
 	long lockout_failures, lockout_minutes, lockout_reset_minutes; /* auth.lockout_* */
 	long audit_max; /* audit.max_entries */
 };
@@ -80,6 +82,8 @@ struct resp {
 	long retry_after; /* seconds for Retry-After; 0: none */
 	bool close;
 	int drop; /* RESP_DROP_*: the connection is reset instead of (part of) the answer */
+	long delay_ms; /* wait this long before going on (a fault's latency) */
+	long fault;    /* the id of the fault rule that fired; 0: none */
 	const char *object_id; /* the object a write touched, for the audit log */
 };
 

@@ -7,6 +7,9 @@
 #include <string.h>
 
 #include "api/cache.h"
+#include "api/faults.h"
+#include "api/journal.h"
+#include "api/query.h"
 #include "api/fixtures.h"
 #include "api/metrics.h"
 #include "http/throttle.h"
@@ -63,6 +66,8 @@ HANDLER(cupid_fixtures_list)
 	return rs->status = 200;
 }
 
+static const char *qparam(struct req *rq, const char *name, bool *bad);
+
 /* Loads doc (NULL: empty) and answers {"<key>":<what>,"counts":{...}}. */
 static int load(struct req *rq, struct resp *rs, const char *doc, size_t len, const char *key,
 		const char *what)
@@ -70,11 +75,17 @@ static int load(struct req *rq, struct resp *rs, const char *doc, size_t len, co
 	if (!rq->app->allow_reset)
 		return api_error(rq, rs, ERR_FORBIDDEN,
 				 "resets and fixture loading are disabled (admin.allow_reset)");
+	bool bad = false;
+	const char *clear = qparam(rq, "clearFaults", &bad);
+	if (bad || (clear && strcmp(clear, "true") && strcmp(clear, "false")))
+		return api_error(rq, rs, ERR_INVALID, "clearFaults: true or false");
 	struct domain_ctx d = DOMAIN_CTX(rq, 200);
 	struct fixture_counts c;
 	int rc = fixture_load(&d, doc, len, &c);
 	if (rc)
 		return api_error(rq, rs, rc, "%s", d.err);
+	if (clear && !strcmp(clear, "true")) /* fault rules stay unless asked */
+		faults_remove(rq->app->faults, 0);
 	buf_printf(&rs->body,
 		   "{\"%s\":%s,\"counts\":{\"vmsservers\":%ld,\"phonesystems\":%ld,"
 		   "\"portgroups\":%ld,\"ports\":%ld}}",
@@ -137,6 +148,15 @@ HANDLER(cupid_metrics)
 		       {"portgroupcodec", &res_pgcodec},
 		       {"axlserver", &res_axlserver},
 		       {"sipsecurityprofile", &res_sipprofile}};
+	unsigned long fe, fd, fx;
+	faults_fired(app->faults, &fe, &fd, &fx);
+	buf_printf(&rs->body,
+		   "# HELP cupid_faults_fired_total Requests a fault rule acted on (/cupid/faults).\n"
+		   "# TYPE cupid_faults_fired_total counter\n"
+		   "cupid_faults_fired_total{action=\"error\"} %lu\n"
+		   "cupid_faults_fired_total{action=\"delay\"} %lu\n"
+		   "cupid_faults_fired_total{action=\"drop\"} %lu\n",
+		   fe, fd, fx);
 	int rc = domain_license(&d, &license);
 	buf_puts(&rs->body, "# TYPE cupid_objects gauge\n");
 	for (size_t i = 0; !rc && i < sizeof(objects) / sizeof(objects[0]); i++) {
@@ -282,4 +302,120 @@ HANDLER(cupid_audit)
 	buf_puts(&rs->body, "]}");
 	rs->ctype = "application/json";
 	return rs->status = 200;
+}
+
+/* The decoded value of query parameter name, or NULL when absent; *bad when it does not
+ * decode. */
+static const char *qparam(struct req *rq, const char *name, bool *bad)
+{
+	size_t n = strlen(name);
+	const char *found = NULL;
+	for (const char *p = rq->query; p && *p;) {
+		size_t len = strcspn(p, "&");
+		if (len >= n && !strncmp(p, name, n) && (len == n || p[n] == '=')) {
+			const char *v = len == n ? "" : p + n + 1;
+			found = query_decode(v, len - (size_t)(v - p), 1, rq->a);
+			if (!found)
+				*bad = true;
+		}
+		p += len + (p[len] ? 1 : 0);
+	}
+	return found;
+}
+
+/* An ISO 8601 UTC time (2026-12-01T10:00:00Z, seconds and fraction optional) in ms. */
+static int iso_ms(const char *s, long long *ms)
+{
+	struct tm tm = {0};
+	int frac = 0, nf = 0;
+	char *end = strptime(s, "%Y-%m-%dT%H:%M", &tm);
+	if (end && *end == ':') {
+		end = strptime(end, ":%S", &tm);
+		if (end && *end == '.')
+			for (end++; *end >= '0' && *end <= '9'; end++)
+				if (nf++ < 3)
+					frac = frac * 10 + (*end - '0');
+	}
+	if (!end || strcmp(end, "Z"))
+		return -1;
+	for (; nf < 3; nf++)
+		frac *= 10;
+	*ms = (long long)timegm(&tm) * 1000 + frac;
+	return 0;
+}
+
+HANDLER(cupid_requests_get)
+{
+	struct journal_filter f = {0};
+	bool bad = false;
+	long long v;
+	f.method = qparam(rq, "method", &bad);
+	f.path = qparam(rq, "path", &bad);
+	const char *status = qparam(rq, "status", &bad), *count = qparam(rq, "count", &bad);
+	const char *since = qparam(rq, "since", &bad);
+	if (bad)
+		return api_error(rq, rs, ERR_INVALID, "a query parameter does not decode");
+	if (status) {
+		char *end;
+		long st = strtol(status, &end, 10);
+		bool cls = strlen(status) == 3 && status[0] >= '1' && status[0] <= '5' &&
+			   !strcmp(status + 1, "xx");
+		if (!cls && (*end || st < 100 || st > 599))
+			return api_error(rq, rs, ERR_INVALID,
+					 "status: a status (404) or a class (4xx)");
+		f.status = cls ? status[0] - '0' : (int)st;
+	}
+	if (audit_param(rq->query, "sinceId", 0, LLONG_MAX, &v))
+		return api_error(rq, rs, ERR_INVALID, "sinceId: must be a non-negative integer");
+	f.since_id = v;
+	if (audit_param(rq->query, "limit", 0, 1000000, &v))
+		return api_error(rq, rs, ERR_INVALID, "limit: must be an integer from 0 to 1000000");
+	f.limit = (long)v;
+	if (since && iso_ms(since, &f.since_ms))
+		return api_error(rq, rs, ERR_INVALID,
+				 "since: an ISO 8601 UTC time, e.g. 2026-12-01T10:00:00.000Z");
+	if (count && strcmp(count, "true") && strcmp(count, "false"))
+		return api_error(rq, rs, ERR_INVALID, "count: true or false");
+	journal_write(rq->app->journal, &f, count && !strcmp(count, "true"), &rs->body);
+	if (rs->body.oom)
+		return api_error(rq, rs, ERR_INTERNAL, "out of memory");
+	rs->ctype = "application/json";
+	return rs->status = 200;
+}
+
+HANDLER(cupid_requests_delete)
+{
+	journal_clear(rq->app->journal);
+	return rs->status = 204;
+}
+
+HANDLER(cupid_faults_get)
+{
+	faults_list(rq->app->faults, &rs->body);
+	rs->ctype = "application/json";
+	return rs->status = 200;
+}
+
+HANDLER(cupid_faults_post)
+{
+	char err[200];
+	if (faults_add(rq->app->faults, rq->body, rq->body_len, &rs->body, err, sizeof(err)))
+		return api_error(rq, rs, ERR_INVALID, "%s", err);
+	rs->ctype = "application/json";
+	return rs->status = 201;
+}
+
+HANDLER(cupid_faults_delete)
+{
+	faults_remove(rq->app->faults, 0);
+	return rs->status = 204;
+}
+
+HANDLER(cupid_fault_delete)
+{
+	char *end;
+	long id = strtol(rq->id, &end, 10);
+	if (*end || id <= 0 || faults_remove(rq->app->faults, id))
+		return api_error(rq, rs, ERR_NOT_FOUND, "no fault rule %s", rq->id);
+	return rs->status = 204;
 }

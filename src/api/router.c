@@ -9,6 +9,7 @@
 #include "api/routes.h"
 #include "err.h"
 #include "api/auth.h"
+#include "api/faults.h"
 #include "api/metrics.h"
 #include "util/arena.h"
 
@@ -53,6 +54,11 @@ const struct route router_routes[] = {
 	{"/cupid/metrics", R_CUPID, NULL, cupid_metrics},
 	{"/cupid/audit", R_CUPID | R_ADMIN, NULL, cupid_audit},
 	{"/cupid/throttle", R_CUPID, NULL, cupid_throttle_get, NULL, cupid_throttle_put},
+	{"/cupid/requests", R_CUPID | R_ADMIN, NULL, cupid_requests_get, NULL, NULL,
+	 cupid_requests_delete},
+	{"/cupid/faults", R_CUPID | R_ADMIN, NULL, cupid_faults_get, cupid_faults_post, NULL,
+	 cupid_faults_delete},
+	{"/cupid/faults/{id}", R_CUPID | R_ADMIN, NULL, NULL, NULL, NULL, cupid_fault_delete},
 	{"/cupid/openapi.json", R_CUPID | R_NOAUTH, NULL, cupid_openapi},
 	{"/cupid/ui/", R_CUPID | R_NOAUTH, NULL, ui_get},
 	{"/cupid/ui/{id}", R_CUPID | R_NOAUTH, NULL, ui_get},
@@ -195,7 +201,9 @@ bool router_front(struct req *rq, struct resp *rs)
 			rs->www_auth = false;
 		return true;
 	}
-	return false;
+	/* Fault rules act on authenticated requests, before any handler: a faulted write
+	 * changes nothing. */
+	return faults_apply(rq->app->faults, rq, rs);
 }
 
 /* Runs a /vmrest GET or HEAD through the cache: a body rendered since the store last moved is

@@ -69,5 +69,11 @@ HANDLER(cupid_metrics);
 HANDLER(cupid_audit);
 HANDLER(cupid_throttle_get);
 HANDLER(cupid_throttle_put);
+HANDLER(cupid_requests_get);    /* the request journal (api/journal.h) */
+HANDLER(cupid_requests_delete);
+HANDLER(cupid_faults_get);      /* fault injection (api/faults.h) */
+HANDLER(cupid_faults_post);
+HANDLER(cupid_faults_delete);
+HANDLER(cupid_fault_delete);
 HANDLER(cupid_openapi);  /* the OpenAPI 3.1 description (api/openapi.c) */
 HANDLER(ui_get);         /* the web page's static files (api/ui.c) */

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "api/journal.h"
 #include "api/metrics.h"
 #include "conf.h"
 #include "err.h"
@@ -110,7 +111,8 @@ struct conn {
 	struct arena *a;
 	struct req rq;
 	struct resp rs;
-	bool throttled; /* went through throttle_enter */
+	bool throttled; /* went through throttle_enter (or throttle_delay) */
+	int delaying;   /* in a fault's latency: DELAY_* */
 	int verdict;    /* TH_RUN / TH_REJECT known at once, or -1: ask throttle_resumed */
 	struct throttle_wait tw;
 	bool written;        /* the writer thread has answered it */
@@ -421,6 +423,7 @@ static void finish(struct conn *c)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double secs = (double)(t1.tv_sec - c->t0.tv_sec) + (double)(t1.tv_nsec - c->t0.tv_nsec) / 1e9;
 	metrics_record(rq->route, rq->method, rs->status, secs);
+	journal_record(srv->app->journal, rq, rs, secs);
 	if (srv->access_log)
 		access_log(rq, rs->status, secs);
 	if (rs->close)
@@ -519,6 +522,10 @@ static void dispatch(struct conn *c)
 	pthread_mutex_unlock(&w->mu);
 }
 
+enum { DELAY_NONE, DELAY_THEN_GO_ON, DELAY_THEN_ANSWER };
+
+static void after_front(struct conn *c);
+
 /* Back from the writer thread or the throttle. */
 static void resumed(struct conn *c)
 {
@@ -527,6 +534,17 @@ static void resumed(struct conn *c)
 		return;
 	}
 	struct app *app = c->w->srv->app;
+	if (c->delaying) { /* a fault's latency is over */
+		int then = c->delaying;
+		c->delaying = DELAY_NONE;
+		throttle_leave(app->throttle, &c->tw);
+		c->throttled = false;
+		if (then == DELAY_THEN_ANSWER)
+			finish(c);
+		else
+			after_front(c);
+		return;
+	}
 	int v = c->verdict >= 0 ? c->verdict : throttle_resumed(app->throttle, &c->tw);
 	if (v == TH_REJECT) {
 		api_error(&c->rq, &c->rs, ERR_BUSY, "the server is busy; try again later");
@@ -558,9 +576,12 @@ static int begin(struct conn *c)
 	rq->request_id = http_request_id(c->head_len ? http_header(&c->hd, "X-Request-Id") : NULL,
 					 a);
 	c->throttled = false;
+	c->delaying = DELAY_NONE;
 	c->written = false;
-	if (!c->head_len)
+	if (!c->head_len) {
+		rq->header_at = NULL; /* nothing to list: the head may be half parsed */
 		return 0;
+	}
 	/* the request as far as its head tells */
 	struct http_head *hd = &c->hd;
 	rq->method_name = hd->method;
@@ -630,10 +651,28 @@ static void process(struct conn *c)
 	body[c->body_len] = 0;
 	rq->body = body;
 	rq->body_len = c->body_len;
-	if (router_front(rq, rs)) {
+	bool answered = router_front(rq, rs);
+	if (rs->delay_ms > 0) { /* a fault's latency first, on the throttle's timer */
+		c->tw = (struct throttle_wait){.wake = wake, .ctx = c};
+		c->throttled = true;
+		c->delaying = answered ? DELAY_THEN_ANSWER : DELAY_THEN_GO_ON;
+		c->state = ST_WAIT;
+		throttle_delay(app->throttle, &c->tw, rs->delay_ms);
+		return;
+	}
+	if (answered) {
 		finish(c);
 		return;
 	}
+	after_front(c);
+}
+
+/* After the router's first half: the throttle for authenticated /vmrest requests, then the
+ * second half. */
+static void after_front(struct conn *c)
+{
+	struct app *app = c->w->srv->app;
+	struct req *rq = &c->rq;
 	if (!strncmp(rq->path, "/vmrest/", 8) && throttle_active(app->throttle)) {
 		c->tw = (struct throttle_wait){.wake = wake, .ctx = c};
 		c->throttled = true;

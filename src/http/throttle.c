@@ -214,6 +214,17 @@ int throttle_enter(struct throttle *t, struct throttle_wait *w)
 	return rc;
 }
 
+int throttle_delay(struct throttle *t, struct throttle_wait *w, long ms)
+{
+	pthread_mutex_lock(&t->mu);
+	w->state = W_DELAY;
+	w->deadline = after_ms(ms);
+	push(&t->delays, w);
+	pthread_cond_signal(&t->cond);
+	pthread_mutex_unlock(&t->mu);
+	return TH_WAIT;
+}
+
 int throttle_resumed(struct throttle *t, struct throttle_wait *w)
 {
 	pthread_mutex_lock(&t->mu);

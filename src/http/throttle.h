@@ -37,6 +37,9 @@ void throttle_set(struct throttle *t, const struct throttle_settings *s);
 bool throttle_active(struct throttle *t);
 /* Asks for admission: TH_RUN (go on), TH_REJECT (503), or TH_WAIT (wake() follows). */
 int throttle_enter(struct throttle *t, struct throttle_wait *w);
+/* Suspends w for ms milliseconds whatever the settings (a fault's latency): always TH_WAIT,
+ * wake() follows; throttle_leave ends it. */
+int throttle_delay(struct throttle *t, struct throttle_wait *w, long ms);
 /* After wake(): TH_RUN or TH_REJECT. */
 int throttle_resumed(struct throttle *t, struct throttle_wait *w);
 /* The request is over: frees its slot and admits the next waiter. */

@@ -559,6 +559,24 @@ describe('cupid web page', () => {
 		await done(page);
 	});
 
+	test('an administrator sees the request journal live and can clear it; a reader does not', async () => {
+		const page = await open();
+		await login(page, ADMIN);
+		await page.waitForSelector('#requests:not([hidden])');
+		const r = await api('GET', '/vmrest/version?from=journal-test');
+		assert.equal(r.status, 200, r.text);
+		await until(page, () => /GET \/vmrest\/version\?from=journal-test\s*200/.test(document.querySelector('#req-table tbody').textContent));
+		await page.click('#req-clear');
+		await until(page, () => !document.querySelector('#req-empty').hidden);
+		assert.equal(await page.$$eval('#req-table tbody tr', (trs) => trs.length), 0);
+		assert.equal((await api('GET', '/cupid/requests?count=true')).json.count, 0);
+		await done(page);
+		const other = await open();
+		await login(other, READER);
+		assert.equal(await other.isVisible('#requests'), false);
+		await done(other);
+	});
+
 	test('a wrong password shows the page\'s message, and no browser login dialog', async () => {
 		const page = await open();
 		const challenged = [];
