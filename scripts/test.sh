@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The second command: installs what is missing, builds, and runs the whole test suite: the
-# cmocka unit tests and the end-to-end suite against the real binary, first as built normally,
-# then again under AddressSanitizer and UndefinedBehaviorSanitizer (make check), then the
-# end-to-end suite once more (plain build) on PostgreSQL, on a throwaway cluster that
-# scripts/pg-test-cluster.sh starts under a temp dir and that is always stopped. Ends with the
-# line "N passed, M failed".
+# cmocka unit tests and the end-to-end suite against the real binary, first as built normally
+# (then the tests of the pytest plugin in contrib/pytest_cupid), then again under
+# AddressSanitizer and UndefinedBehaviorSanitizer (make check), then the end-to-end suite once
+# more (plain build) on PostgreSQL, on a throwaway cluster that scripts/pg-test-cluster.sh
+# starts under a temp dir and that is always stopped. Ends with the line "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh || exit 1
@@ -18,19 +18,25 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 rc=0 passed=0 failed=0
 
+# pytest_counts: the passed and failed (failures and errors) of the pytest summary in $log, as
+# tp and tf, added to the totals; no summary at all counts as one failure.
+pytest_counts() {
+	local summary
+	summary=$(grep -E '^=* ?[0-9]+ (passed|failed|errors?|skipped|deselected)' "$log" | tail -1)
+	tp=$(echo "$summary" | grep -Eo '[0-9]+ passed' | awk '{print $1+0}')
+	tf=$(echo "$summary" | grep -Eo '[0-9]+ (failed|errors?)' | awk '{s+=$1} END {print s+0}')
+	[ -n "$summary" ] || { tf=$((tf + 1)); rc=1; }
+	passed=$((passed + ${tp:-0}))
+	failed=$((failed + tf))
+}
+
 # run_e2e LABEL MAKE-ARGS...: one build's end-to-end tests, counted.
 run_e2e() {
 	local label=$1; shift
 	make -s "$@" e2e PYTEST_ARGS="-p no:cacheprovider" 2>&1 | tee "$log"
 	[ "${PIPESTATUS[0]}" = 0 ] || rc=1
-	local summary ep ef
-	summary=$(grep -E '^=* ?[0-9]+ (passed|failed|errors?|skipped|deselected)' "$log" | tail -1)
-	ep=$(echo "$summary" | grep -Eo '[0-9]+ passed' | awk '{print $1+0}')
-	ef=$(echo "$summary" | grep -Eo '[0-9]+ (failed|errors?)' | awk '{s+=$1} END {print s+0}')
-	[ -n "$summary" ] || { ef=$((ef + 1)); rc=1; }
-	e2e_summary="e2e ${ep:-0} passed, ${ef} failed"
-	passed=$((passed + ${ep:-0}))
-	failed=$((failed + ef))
+	pytest_counts
+	e2e_summary="e2e ${tp:-0} passed, ${tf} failed"
 }
 
 # run LABEL MAKE-ARGS...: one build's unit tests, then its end-to-end tests.
@@ -49,6 +55,12 @@ run() {
 }
 
 run "plain build"
+# The pytest plugin for users' tests (contrib/pytest_cupid), its own tests on the plain build.
+PYTHONPATH=contrib/pytest_cupid CUPID_BIN=$PWD/build/cupid ${PYTHON:-/usr/bin/python3} -m pytest -q \
+	-p no:cacheprovider contrib/pytest_cupid/tests 2>&1 | tee "$log"
+[ "${PIPESTATUS[0]}" = 0 ] || rc=1
+pytest_counts
+echo "pytest_cupid (plain build): ${tp:-0} passed, ${tf} failed"
 run "sanitizers" SAN=1
 # The whole end-to-end suite again, every server on a fresh PostgreSQL database.
 if out=$(bash scripts/pg-test-cluster.sh start); then

@@ -28,6 +28,9 @@ const struct conf_setting conf_settings[] = {
     {"database", CONF_STR, "", 0, 0, NULL,
      "sqlite:<path> or postgresql://user:pass@host:port/db; empty means "
      "sqlite:<data_dir>/cupid.db"},
+    {"ephemeral", CONF_BOOL, "false", 0, 0, NULL,
+     "for test harnesses: free ports, a throwaway data_dir removed on exit, and one JSON line "
+     "on stdout with the URLs, credentials and certificate"},
     {"sqlite.synchronous", CONF_ENUM, "full", 0, 0, "full|normal",
      "full: commits survive a power cut; normal: they survive a crash of cupid"},
     {"public_url", CONF_STR, "", 0, 0, NULL,
@@ -316,6 +319,7 @@ static int apply(struct conf *c, const char *name, size_t namelen, const char *v
 		return -1;
 	free(c->values[i]);
 	c->values[i] = v;
+	c->given[i] = true;
 	return 0;
 }
 
@@ -409,6 +413,13 @@ static int load_env(struct conf *c, char *err, size_t errlen)
 	return 0;
 }
 
+/* Whether a is "--name" alone for a boolean setting of the table. */
+static bool bare_bool(const char *a)
+{
+	long i = strncmp(a, "--", 2) || strchr(a, '=') ? -1 : find(a + 2, strlen(a + 2));
+	return i >= 0 && conf_settings[i].type == CONF_BOOL;
+}
+
 /* Recognises --config=FILE and --config FILE at args[*i]; advances *i past a separate FILE.
  * Returns the file name, or NULL when args[*i] is not --config. */
 static const char *config_arg(int n, char **args, int *i)
@@ -425,7 +436,8 @@ int conf_load(struct conf *c, int n, char **args, char *err, size_t errlen)
 	const char *config = NULL;
 	memset(c, 0, sizeof(*c));
 	c->values = calloc(conf_nsettings, sizeof(*c->values));
-	if (!c->values) {
+	c->given = calloc(conf_nsettings, sizeof(*c->given));
+	if (!c->values || !c->given) {
 		fail(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -453,6 +465,8 @@ int conf_load(struct conf *c, int n, char **args, char *err, size_t errlen)
 			fail(err, errlen, "--config needs a file name");
 			goto fail;
 		}
+		if (bare_bool(a))
+			continue;
 		if (strncmp(a, "--", 2) || !(eq = strchr(a + 2, '=')) || eq == a + 2) {
 			fail(err, errlen, "unexpected argument \"%s\" (expected --name=value)", a);
 			goto fail;
@@ -481,7 +495,8 @@ int conf_load(struct conf *c, int n, char **args, char *err, size_t errlen)
 		if (config_arg(n, args, &i))
 			continue;
 		const char *name = args[i] + 2, *eq = strchr(name, '=');
-		if (apply(c, name, (size_t)(eq - name), eq + 1, "command line", err, errlen))
+		size_t namelen = eq ? (size_t)(eq - name) : strlen(name); /* or a bare boolean */
+		if (apply(c, name, namelen, eq ? eq + 1 : "true", "command line", err, errlen))
 			goto fail;
 	}
 	return 0;
@@ -498,6 +513,7 @@ void conf_free(struct conf *c)
 		for (size_t i = 0; i < conf_nsettings; i++)
 			free(c->values[i]);
 	free(c->values);
+	free(c->given);
 	for (size_t i = 0; i < c->nusers; i++) {
 		free(c->users[i].name);
 		free(c->users[i].role);
@@ -506,6 +522,22 @@ void conf_free(struct conf *c)
 	free(c->users);
 	free(c->config_file);
 	memset(c, 0, sizeof(*c));
+}
+
+bool conf_given(const struct conf *c, const char *name)
+{
+	long i = find(name, strlen(name));
+	if (i < 0) {
+		fprintf(stderr, "cupid: bug: no setting \"%s\"\n", name);
+		abort();
+	}
+	return c->given[i];
+}
+
+int conf_set(struct conf *c, const char *name, const char *value, const char *where, char *err,
+	     size_t errlen)
+{
+	return apply(c, name, strlen(name), value, where, err, errlen);
 }
 
 const char *conf_str(const struct conf *c, const char *name)
@@ -533,6 +565,9 @@ void conf_print_help(FILE *out)
 	fprintf(
 	    out,
 	    "usage: cupid [--name=value ...] [--config=FILE]\n"
+	    "       cupid serve [--ephemeral] [--name=value ...]\n"
+	    "                                                   the same; --ephemeral: a throwaway\n"
+	    "                                                   server for a test run\n"
 	    "       cupid --version\n"
 	    "       cupid --help\n"
 	    "       cupid export [--name=value ...] > FILE      write the inventory as a fixture\n"
@@ -545,7 +580,7 @@ void conf_print_help(FILE *out)
 	    "Settings, highest priority first: --name=value flags; environment variables\n"
 	    "CUPID_<NAME> (upper case, '.' written as '_'; not for user.<name>); the --config\n"
 	    "file (lines \"name = value\", '#' at the start of a line or after a space starts a\n"
-	    "comment); the defaults below.\n"
+	    "comment); the defaults below. A boolean given alone, --name, means --name=true.\n"
 	    "\n"
 	    "  %-26s %-16s %s\n",
 	    "setting", "default", "meaning");

@@ -25,17 +25,27 @@ struct conf_user {
 
 struct conf {
 	char **values;           /* parallel to conf_settings; never NULL after conf_load */
+	bool *given;             /* parallel: set by a flag, the environment or the file */
 	struct conf_user *users; /* in the order given (file first, then flags) */
 	size_t nusers;
 	char *config_file;       /* --config value or NULL */
 };
 
-/* Fills c from argv (args[0..n) are --name=value flags and --config=FILE; anything else is an
- * error), the environment (CUPID_<NAME>, '.' -> '_', upper case; not for user.*), the config
- * file, and the defaults, highest priority first. Returns 0, or -1 with a one-line message in
- * err (the caller exits 2). Free with conf_free(). */
+/* Fills c from argv (args[0..n) are --name=value flags, --name alone for a boolean meaning
+ * --name=true, and --config=FILE; anything else is an error), the environment (CUPID_<NAME>,
+ * '.' -> '_', upper case; not for user.*), the config file, and the defaults, highest priority
+ * first. Returns 0, or -1 with a one-line message in err (the caller exits 2). Free with
+ * conf_free(). */
 int conf_load(struct conf *c, int n, char **args, char *err, size_t errlen);
 void conf_free(struct conf *c);
+
+/* Whether a flag, the environment or the file gave the setting name (of the table). */
+bool conf_given(const struct conf *c, const char *name);
+
+/* Applies name=value (a setting of the table or user.<name>) as if from the command line, where
+ * naming the source for a message. Returns 0, or -1 with a message in err. */
+int conf_set(struct conf *c, const char *name, const char *value, const char *where, char *err,
+	     size_t errlen);
 
 /* Value of a setting in the table (never NULL; "" when empty). Aborts on a name not in the
  * table: that is a programming error, not input. */

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "clone.h"
 #include "conf.h"
+#include "ephemeral.h"
 #include "api/auth.h"
 #include "api/faults.h"
 #include "api/guard.h"
@@ -112,7 +113,7 @@ int main(int argc, char **argv)
 	struct conf conf = {0};
 	struct app app = {0};
 	struct server *srv = NULL;
-	char err[512] = "", *cert = NULL, *key = NULL;
+	char err[512] = "", *cert = NULL, *key = NULL, *tmp_dir = NULL;
 	int rc = 2;
 	/* Words that are not --name=value settings name a subcommand and its operands. */
 	char **flags = calloc((size_t)argc + 1, sizeof(char *)), *pos[8];
@@ -159,6 +160,20 @@ int main(int argc, char **argv)
 	}
 	if (!flags || conf_load(&conf, nflags, flags, err, sizeof(err)))
 		goto out;
+	if (npos && !strcmp(pos[0], "serve")) { /* the same as no command */
+		if (npos > 1) {
+			snprintf(err, sizeof(err), "serve takes no operands (see cupid --help)");
+			goto out;
+		}
+		npos = 0;
+	}
+	bool ephemeral = conf_bool(&conf, "ephemeral");
+	if (ephemeral && npos) {
+		snprintf(err, sizeof(err), "ephemeral is only for serving, not for '%s'", pos[0]);
+		goto out;
+	}
+	if (ephemeral && ephemeral_prepare(&conf, err, sizeof(err)))
+		goto out;
 	const char *https = conf_str(&conf, "https.listen"), *http = conf_str(&conf, "http.listen");
 	const char *certf = conf_str(&conf, "tls.cert_file"), *keyf = conf_str(&conf, "tls.key_file");
 	const char *fixture = conf_str(&conf, "fixture");
@@ -179,6 +194,17 @@ int main(int argc, char **argv)
 		rc = clone_run(&clone_opts, NULL); /* --out needs no database */
 		goto out;
 	}
+	/* A server takes SIGTERM and SIGINT in this thread alone, with sigwait; they are blocked
+	 * before any other thread exists (the throttle's starts in setup) and before a throwaway
+	 * data_dir exists, so that a signal during the start still ends in a clean exit. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	if (!npos)
+		pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if (ephemeral && ephemeral_data_dir(&conf, &tmp_dir, err, sizeof(err)))
+		goto out;
 	const char *data_dir = conf_str(&conf, "data_dir");
 	if (make_dir(data_dir)) {
 		snprintf(err, sizeof(err), "cannot create data_dir %s: %s", data_dir,
@@ -203,15 +229,21 @@ int main(int argc, char **argv)
 	}
 	if (auth_init_users(&app, &conf, err, sizeof(err)))
 		goto out;
-	/* Signals are taken by this thread alone, with sigwait. */
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if (!(srv = server_start(&app, https, http, cert, key, err, sizeof(err))))
 		goto out;
+	/* A harness reads the JSON line on stdout; the usual lines go to stderr then. */
+	const char *hp[2] = {server_hostport(srv, true), server_hostport(srv, false)};
+	for (int i = 0; i < 2; i++)
+		if (hp[i])
+			fprintf(ephemeral ? stderr : stdout, "cupid: listening on %s://%s\n",
+				i ? "http" : "https", hp[i]);
+	fflush(stdout);
+	if (ephemeral && ephemeral_announce(stdout, &conf, hp[0], hp[1])) {
+		snprintf(err, sizeof(err), "ephemeral: cannot write the JSON line");
+		server_stop(srv);
+		goto out;
+	}
 	int sig;
 	sigwait(&set, &sig);
 	server_stop(srv);
@@ -221,6 +253,9 @@ out:
 		fprintf(stderr, "cupid: %s\n", *err ? err : "cannot start");
 	if (app.store.ops)
 		app.store.ops->close(app.store.s);
+	if (tmp_dir && ephemeral_remove(tmp_dir))
+		fprintf(stderr, "cupid: cannot remove %s: %s\n", tmp_dir, strerror(errno));
+	free(tmp_dir);
 	sql_select_forget();
 	auth_cache_free(app.auth);
 	guard_free(app.guard);

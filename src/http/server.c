@@ -1387,12 +1387,17 @@ struct server *server_start(struct app *app, const char *https_listen, const cha
 		w->started = true;
 		s->nw++;
 	}
-	for (int i = 0; i < s->n; i++)
-		printf("cupid: listening on %s://%s\n", s->l[i].scheme, s->l[i].hostport);
-	fflush(stdout);
 	return s;
 fail:
 	server_stop(s);
+	return NULL;
+}
+
+const char *server_hostport(const struct server *s, bool tls)
+{
+	for (int i = 0; i < s->n; i++)
+		if (s->l[i].tls == tls)
+			return s->l[i].hostport;
 	return NULL;
 }
 

@@ -18,8 +18,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CERT_NAME  "cupid-cert.pem"
-#define KEY_NAME   "cupid-key.pem"
 #define MAX_PEM	   (1024 * 1024) /* larger "PEM files" are refused rather than read */
 #define WAIT_STEPS 50		 /* 50 x 100 ms for another process to finish writing the pair */
 
@@ -306,9 +304,9 @@ int tls_load(const char *cert_file, const char *key_file, const char *data_dir, 
 		goto done;
 	}
 
-	if (snprintf(cert_path, sizeof(cert_path), "%s/%s", data_dir, CERT_NAME) >=
+	if (snprintf(cert_path, sizeof(cert_path), "%s/%s", data_dir, TLS_CERT_NAME) >=
 		(int)sizeof(cert_path) ||
-	    snprintf(key_path, sizeof(key_path), "%s/%s", data_dir, KEY_NAME) >=
+	    snprintf(key_path, sizeof(key_path), "%s/%s", data_dir, TLS_KEY_NAME) >=
 		(int)sizeof(key_path)) {
 		fail(err, errlen, "tls: data_dir path too long");
 		goto out;

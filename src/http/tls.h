@@ -3,6 +3,9 @@
 #pragma once
 #include <stddef.h>
 
+#define TLS_CERT_NAME "cupid-cert.pem" /* the generated pair's names in data_dir */
+#define TLS_KEY_NAME  "cupid-key.pem"
+
 /* Sets *cert_pem and *key_pem (malloc'd, NUL-terminated; caller frees) to the certificate and
  * key. If cert_file and key_file are both empty, uses data_dir/cupid-cert.pem and
  * data_dir/cupid-key.pem, creating them first if missing (CN = host name, SAN DNS:localhost,

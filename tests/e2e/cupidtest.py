@@ -66,7 +66,7 @@ SETTINGS = [
     "ports.allow_odd", "limits.max_port_groups", "http.max_body_bytes", "throttle.enabled",
     "throttle.max_in_flight", "throttle.queue_depth", "throttle.queue_timeout_ms",
     "throttle.latency_ms", "cupi.version", "fixture", "admin_password", "audit.max_entries",
-    "log.level", "http.threads", "cache.max_bytes",
+    "log.level", "http.threads", "cache.max_bytes", "ephemeral",
 ]
 VMS_KEYS = ["server_name", "host_name", "ip_address", "ip_address_v6", "object_id"]
 

@@ -289,6 +289,44 @@ static void test_bool(void **state)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(load(&c, err, sizeof(err), bad[i], NULL), -1);
 	assert_non_null(strstr(err, "throttle.enabled"));
+
+	/* A boolean alone means true; a later flag still wins. */
+	assert_int_equal(load(&c, err, sizeof(err), "--ephemeral", "--throttle.enabled",
+			      "--throttle.enabled=off", NULL),
+			 0);
+	assert_true(conf_bool(&c, "ephemeral"));
+	assert_false(conf_bool(&c, "throttle.enabled"));
+	assert_false(conf_bool(&c, "ports.allow_odd"));
+	conf_free(&c);
+	assert_int_equal(load(&c, err, sizeof(err), "--ephemeral=", NULL), -1);
+	assert_int_equal(load(&c, err, sizeof(err), "--nosuchbool", NULL), -1);
+}
+
+static void test_given_and_set(void **state)
+{
+	(void)state;
+	struct conf c;
+	char err[256];
+	write_cfg("fixture = seed\n");
+	setenv("CUPID_PUBLIC_URL", "http://env", 1);
+	assert_int_equal(load(&c, err, sizeof(err), config_flag(), "--http.listen=", NULL), 0);
+	assert_true(conf_given(&c, "fixture"));     /* file */
+	assert_true(conf_given(&c, "public_url"));  /* environment */
+	assert_true(conf_given(&c, "http.listen")); /* flag, even empty */
+	assert_false(conf_given(&c, "https.listen"));
+	assert_false(conf_given(&c, "data_dir"));
+	assert_int_equal(conf_set(&c, "data_dir", "/x", "test", err, sizeof(err)), 0);
+	assert_string_equal(conf_str(&c, "data_dir"), "/x");
+	assert_true(conf_given(&c, "data_dir"));
+	assert_int_equal(conf_set(&c, "user.Admin", "administrator:pw", "test", err, sizeof(err)),
+			 0);
+	assert_int_equal(c.nusers, 1);
+	assert_string_equal(c.users[0].password, "pw");
+	assert_int_equal(conf_set(&c, "ports.allow_odd", "maybe", "test", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "test"));
+	assert_int_equal(conf_set(&c, "no.such", "1", "test", err, sizeof(err)), -1);
+	conf_free(&c);
+	unsetenv("CUPID_PUBLIC_URL");
 }
 
 static void test_enum(void **state)
@@ -451,6 +489,7 @@ static void test_help(void **state)
 	conf_print_help(f);
 	fclose(f);
 	assert_non_null(strstr(text, "cupid [--name=value ...]"));
+	assert_non_null(strstr(text, "cupid serve [--ephemeral]"));
 	assert_non_null(strstr(text, "cupid --version"));
 	assert_non_null(strstr(text, "cupid --help"));
 	assert_non_null(strstr(text, "user.<name>"));
@@ -475,6 +514,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_unknown_setting, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_int, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bool, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_given_and_set, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_enum, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_users, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_file_syntax, setup, teardown),
