@@ -3,6 +3,7 @@
 # answers with the same bytes (bench/hello.c), over HTTPS and HTTP keep-alive, with wrk; and,
 # in the same run, GET /vmrest/portgroups/{id}/portgroupservers (a group with three servers).
 # Prints figures; not a test with a time limit. Fails only when a run saw errors. About 100 s.
+# CUPID_ARGS adds settings to cupid's command line (e.g. CUPID_ARGS=--journal.max_entries=0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,7 +35,7 @@ data="$tmp/data"
 mkdir -p "$data"
 "${srv[@]}" "$BUILD/cupid" --https.listen=127.0.0.1:0 --http.listen=127.0.0.1:0 \
 	--data_dir="$data" --fixture=seed --user.admin=administrator:pw --log.level=warn \
-	>"$tmp/cupid.out" 2>"$tmp/cupid.err" &
+	${CUPID_ARGS:-} >"$tmp/cupid.out" 2>"$tmp/cupid.err" &
 cupid_pid=$!
 pids+=("$cupid_pid")
 cupid_https=$(listen_url "$tmp/cupid.out" "$cupid_pid" https) || { cat "$tmp/cupid.err" >&2; fail "cupid did not start"; }
