@@ -1,4 +1,5 @@
-# cupid: make | make test | make check (ASan+UBSan) | make install | make uninstall | make clean
+# cupid: make | make test | make check (ASan+UBSan) | make install | make uninstall | make deb |
+# make clean
 PKGS    := gnutls libxml-2.0 jansson sqlite3 libpq libcurl
 CC      ?= cc
 OPT     ?= -O2
@@ -16,7 +17,7 @@ OPT     := -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-point
 LDFLAGS += -fsanitize=address,undefined
 endif
 CFLAGS  ?= $(OPT) -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-missing-field-initializers -Wno-format-truncation -Isrc $(shell pkg-config --cflags $(PKGS))
+CFLAGS  += $(CPPFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-missing-field-initializers -Wno-format-truncation -Isrc $(shell pkg-config --cflags $(PKGS))
 LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lpthread
 PYTHON  ?= /usr/bin/python3
 
@@ -36,7 +37,7 @@ LIBOBJ  := $(filter-out $(BUILD)/main.o,$(OBJ))
 UNIT    := $(sort $(wildcard tests/unit/test_*.c))
 UNITBIN := $(UNIT:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test unit e2e check clean install uninstall FORCE
+.PHONY: all test unit e2e check clean install uninstall deb FORCE
 all: cupid $(BUILD)/cupid.8 $(BUILD)/cupid.conf
 
 cupid: $(BUILD)/cupid
@@ -112,6 +113,23 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/cupid $(DESTDIR)$(MANDIR)/man8/cupid.8 \
 		$(DESTDIR)$(UNITDIR)/cupid.service $(DESTDIR)$(SYSCONFDIR)/cupid/cupid.conf.sample
 	rmdir $(DESTDIR)$(SYSCONFDIR)/cupid 2>/dev/null || true
+
+# A Debian package (debian/), built by dpkg-buildpackage in a copy of the tree under
+# build/deb/src, so that nothing is written beside or into the checkout; the .deb, its -dbgsym,
+# .buildinfo and .changes land in build/deb/. debian/changelog must name CUPID_VERSION.
+DEBDIR := build/deb
+deb:
+	@v=$$(dpkg-parsechangelog -S Version) || exit 1; [ "$$v" = '$(VERSION)' ] || { \
+		echo "make deb: debian/changelog is at $$v but src/version.h at $(VERSION);" \
+		"add an entry for $(VERSION) to debian/changelog" >&2; exit 1; }
+	rm -rf $(DEBDIR) && mkdir -p $(DEBDIR)/src/cupid-$(VERSION)
+	tar -cf - --exclude=./.git --exclude=./build --exclude=./cupid --exclude=./cupid-data \
+		--exclude=node_modules --exclude=__pycache__ --exclude=.pytest_cache . | \
+		tar -xf - -C $(DEBDIR)/src/cupid-$(VERSION)
+	cd $(DEBDIR)/src/cupid-$(VERSION) && dpkg-buildpackage -us -uc -b
+	mv -f $(DEBDIR)/src/*.deb $(DEBDIR)/src/*.buildinfo $(DEBDIR)/src/*.changes $(DEBDIR)/
+	rm -rf $(DEBDIR)/src
+	@ls -1 $(DEBDIR)/*.deb
 
 # Unit tests (cmocka), then the end-to-end suite (pytest) against the real binary.
 test: unit e2e

@@ -6,6 +6,7 @@ PKGS=(build-essential pkg-config libmicrohttpd-dev libgnutls28-dev libjansson-de
       python3-requests wrk postgresql nginx
       systemd groff-base) # systemd-analyze and groff check the unit file and the manual page
 PKGS+=(clang libclang-rt-14-dev valgrind) # make fuzz (libFuzzer) and scripts/valgrind-e2e.sh
+PKGS+=(debhelper dpkg-dev lintian adduser) # make deb and scripts/deb-test.sh
 # The browser tests (tests/browser) need Chromium, and Node.js with npm. A node and npm already
 # on PATH are used as they are (NodeSource's nodejs bundles npm and conflicts with Debian's npm
 # package); Debian's nodejs and npm are the fallback.

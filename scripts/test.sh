@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The second command: installs what is missing, builds, and runs the whole test suite: the
 # cmocka unit tests and the end-to-end suite against the real binary, first as built normally
-# (then the tests of the pytest plugin in contrib/pytest_cupid), then again under
+# (then the tests of the pytest plugin in contrib/pytest_cupid, then the Debian package through
+# install, upgrade, remove and purge: scripts/deb-test.sh, as root), then again under
 # AddressSanitizer and UndefinedBehaviorSanitizer (make check), then the end-to-end suite once
 # more (plain build) on PostgreSQL, on a throwaway cluster that scripts/pg-test-cluster.sh
 # starts under a temp dir and that is always stopped. Ends with the line "N passed, M failed".
@@ -27,6 +28,17 @@ pytest_counts() {
 	tf=$(echo "$summary" | grep -Eo '[0-9]+ (failed|errors?)' | awk '{s+=$1} END {print s+0}')
 	[ -n "$summary" ] || { tf=$((tf + 1)); rc=1; }
 	passed=$((passed + ${tp:-0}))
+	failed=$((failed + tf))
+}
+
+# line_counts PREFIX: "PREFIX: N passed, M failed", the last such line in $log, added to the
+# totals; no such line counts as one failure.
+line_counts() {
+	local line
+	line=$(grep -E "^$1: [0-9]+ passed, [0-9]+ failed$" "$log" | tail -1)
+	tp=$(awk '{print $2}' <<<"$line") tf=$(awk '{print $4}' <<<"$line")
+	[ -n "$line" ] || { tp=0 tf=1; rc=1; }
+	passed=$((passed + tp))
 	failed=$((failed + tf))
 }
 
@@ -61,6 +73,11 @@ PYTHONPATH=contrib/pytest_cupid CUPID_BIN=$PWD/build/cupid ${PYTHON:-/usr/bin/py
 [ "${PIPESTATUS[0]}" = 0 ] || rc=1
 pytest_counts
 echo "pytest_cupid (plain build): ${tp:-0} passed, ${tf} failed"
+# The Debian package: make deb, lintian, install, upgrade, remove, purge (scripts/deb-test.sh).
+bash scripts/deb-test.sh </dev/null 2>&1 | tee "$log"
+[ "${PIPESTATUS[0]}" = 0 ] || rc=1
+line_counts deb
+echo "debian package: ${tp} passed, ${tf} failed"
 run "sanitizers" SAN=1
 # The whole end-to-end suite again, every server on a fresh PostgreSQL database.
 if out=$(bash scripts/pg-test-cluster.sh start); then
