@@ -60,8 +60,9 @@ const struct conf_setting conf_settings[] = {
     {"http.max_connections_per_address", CONF_INT, "256", 1, 100000, NULL,
      "open connections from one client address, over both listeners; more are closed at once"},
     {"auth.max_failures", CONF_INT, "20", 0, 1000000, NULL,
-     "failed logins allowed from one client address per auth.failure_window_s; more get 429 "
-     "with Retry-After until the window ends; 0 turns the throttle off"},
+     "distinct wrong passwords allowed for one user name from one client address per "
+     "auth.failure_window_s (and five times as many over all names); more get 429 with "
+     "Retry-After until the window ends; 0 turns the throttle off"},
     {"auth.failure_window_s", CONF_INT, "60", 1, 86400, NULL,
      "the window of auth.max_failures, in seconds"},
     {"auth.lockout_failures", CONF_INT, "0", 0, 1000000, NULL,

@@ -1,6 +1,8 @@
 /* The failed-login throttle (README "Security"): a fixed table of (client address, user name)
- * pairs, each with the start of its current window, the failed logins in it and a fingerprint
- * of each wrong password seen, so that a repeated one counts once. */
+ * pairs and of client addresses alone, each with the start of its current window, the failed
+ * logins in it and a fingerprint of each wrong password (for an address: name and password)
+ * seen, so that a repeated one counts once. An address alone may fail ADDR_FACTOR times as
+ * often as one name from it: guessing many names from one address is held off too. */
 #include "api/guard.h"
 
 #include <pthread.h>
@@ -13,8 +15,9 @@
 
 #define SLOTS  4096 /* pairs tracked at once */
 #define PROBE  8    /* slots looked at for one pair */
-#define KEY_MAX 120 /* "address\nuser": 46 + 1 + 64, and a NUL */
-#define FP_MAX 32   /* distinct passwords remembered per pair; past them every failure counts */
+#define KEY_MAX 120 /* "u\naddress\nuser": 2 + 46 + 1 + 64, and a NUL */
+#define FP_MAX 128  /* distinct passwords remembered per slot; past them every failure counts */
+#define ADDR_FACTOR 5
 
 struct slot {
 	char key[KEY_MAX]; /* "" when free */
@@ -72,9 +75,13 @@ bool guard_active(const struct guard *g)
 	return last && now_s() - last < g->window;
 }
 
+/* A pair's key, or with user NULL the address's own ("a\n" + address: no pair's key). */
 static void key_of(char key[KEY_MAX], const char *addr, const char *user)
 {
-	snprintf(key, KEY_MAX, "%s\n%s", addr ? addr : "", user);
+	if (user)
+		snprintf(key, KEY_MAX, "u\n%s\n%s", addr ? addr : "", user);
+	else
+		snprintf(key, KEY_MAX, "a\n%s", addr ? addr : "");
 }
 
 /* The slot of key, or with create a slot for it (a free or expired one, else the one whose
@@ -107,28 +114,27 @@ long guard_wait(struct guard *g, const char *addr, const char *user)
 {
 	if (!guard_active(g))
 		return 0;
-	char key[KEY_MAX];
-	key_of(key, addr, user);
+	char key[2][KEY_MAX];
+	key_of(key[0], addr, user);
+	key_of(key[1], addr, NULL);
 	time_t now = now_s();
 	long wait = 0;
 	pthread_mutex_lock(&g->mu);
-	struct slot *s = find(g, key, now, 0);
-	if (s && s->failures >= g->max && now - s->start < g->window)
-		wait = (long)(s->start + g->window - now);
+	for (int k = 0; k < 2; k++) {
+		struct slot *s = find(g, key[k], now, 0);
+		long max = k ? ADDR_FACTOR * g->max : g->max;
+		if (s && s->failures >= max && now - s->start < g->window &&
+		    (long)(s->start + g->window - now) > wait)
+			wait = (long)(s->start + g->window - now);
+	}
 	pthread_mutex_unlock(&g->mu);
 	return wait;
 }
 
-void guard_failed(struct guard *g, const char *addr, const char *user, const void *pw,
-		  size_t pwlen)
+/* Counts a failure with fingerprint fp in slot key (a repeated fingerprint counts once).
+ * Called with mu held. */
+static void count(struct guard *g, const char *key, uint32_t fp, time_t now)
 {
-	if (!g || !g->max)
-		return;
-	char key[KEY_MAX];
-	key_of(key, addr, user);
-	uint32_t fp = fnv(pw, pwlen, 2166136261u);
-	time_t now = now_s();
-	pthread_mutex_lock(&g->mu);
 	struct slot *s = find(g, key, now, 1);
 	if (now - s->start >= g->window) {
 		s->start = now;
@@ -143,6 +149,24 @@ void guard_failed(struct guard *g, const char *addr, const char *user, const voi
 			s->fp[s->failures] = fp;
 		s->failures++;
 	}
+}
+
+void guard_failed(struct guard *g, const char *addr, const char *user, const void *pw,
+		  size_t pwlen)
+{
+	if (!g || !g->max)
+		return;
+	char key[KEY_MAX];
+	uint32_t fp = fnv(pw, pwlen, 2166136261u);
+	/* the address's fingerprint is of name and password: one password tried on many names
+	 * is many guesses */
+	uint32_t afp = fnv(pw, pwlen, fnv(":", 1, fnv(user, strlen(user), 2166136261u)));
+	time_t now = now_s();
+	pthread_mutex_lock(&g->mu);
+	key_of(key, addr, user);
+	count(g, key, fp, now);
+	key_of(key, addr, NULL);
+	count(g, key, afp, now);
 	pthread_mutex_unlock(&g->mu);
 	atomic_store_explicit(&g->last, (long long)now, memory_order_relaxed);
 }

@@ -1,8 +1,9 @@
 /* The failed-login throttle: per client address and user name, a window in which a number of
  * distinct wrong passwords is allowed; past it, that user's logins from that address wait for
  * the window's end (429 with Retry-After). The same wrong password again counts once (it
- * teaches a guesser nothing), and a good login starts the count again. Memory is a fixed
- * table: a pair that has not failed for a window is forgotten. */
+ * teaches a guesser nothing), and a good login starts the count again. The address alone is
+ * allowed five times as many distinct failures over all names, then every login from it waits.
+ * Memory is a fixed table: a pair or address that has not failed for a window is forgotten. */
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>

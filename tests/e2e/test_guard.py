@@ -100,6 +100,21 @@ def test_requests_without_credentials_do_not_count(make_server):
     assert get(srv, ADMIN)[0] == 200
 
 
+def test_guessing_many_names_from_one_address(make_server):
+    """One address may fail five times auth.max_failures over all names: then every login from
+    it waits, whatever the name; other addresses are served."""
+    srv = make_server({"auth.max_failures": "3"})
+    for i in range(15):  # one password each on 15 names: none reaches 3 on its own
+        assert get(srv, (f"user{i}", "Winter2026"))[0] == 401
+    st, h, _ = get(srv, ("user99", "Winter2026"))
+    assert st == 429 and 1 <= int(h["retry-after"]) <= 60
+    assert get(srv, READER)[0] == 429
+    assert get(srv, READER, src=OTHER)[0] == 200
+    for _ in range(5):  # the same name and password again counts once
+        assert get(srv, ("user0", "Winter2026"), src=OTHER)[0] == 401
+    assert get(srv, ADMIN, src=OTHER)[0] == 200
+
+
 def test_the_same_wrong_password_counts_once(make_server):
     """A suite that sends the same wrong credentials over and over is not guessing."""
     srv = make_server({"auth.max_failures": "3"})
