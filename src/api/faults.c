@@ -20,12 +20,12 @@ static const char *const action_names[] = {"error", "delay", "drop"};
 
 struct rule {
 	long id;
-	char method[16]; /* "" or "*": any */
-	char *path;      /* a pattern: '*' within one segment, '**' across segments */
-	char *query;     /* a substring of the raw query, or NULL */
-	char *body;      /* a substring of the body, or NULL */
+	char method[16];     /* "" or "*": any */
+	char *path;	     /* a pattern: '*' within one segment, '**' across segments */
+	char *query;	     /* a substring of the raw query, or NULL */
+	char *body;	     /* a substring of the body, or NULL */
 	char *field, *value; /* a body field and its value, or NULL */
-	long times;      /* matches it fires for; -1: every one */
+	long times;	     /* matches it fires for; -1: every one */
 	long remaining;
 	double probability;
 	enum action action;
@@ -270,8 +270,7 @@ int faults_remove(struct faults *f, long id)
 	return rc;
 }
 
-void faults_fired(struct faults *f, unsigned long *error, unsigned long *delay,
-		  unsigned long *drop)
+void faults_fired(struct faults *f, unsigned long *error, unsigned long *delay, unsigned long *drop)
 {
 	pthread_mutex_lock(&f->mu);
 	*error = f->fired[A_ERROR];
@@ -299,8 +298,7 @@ static int err_of_status(int status)
 }
 
 /* A string member of at most max bytes, copied; NULL when absent. Sets *bad on a wrong type. */
-static char *opt_str(json_t *o, const char *key, size_t max, char *err, size_t errlen,
-		     bool *bad)
+static char *opt_str(json_t *o, const char *key, size_t max, char *err, size_t errlen, bool *bad)
 {
 	json_t *v = json_object_get(o, key);
 	if (!v || json_is_null(v))
@@ -317,9 +315,9 @@ static char *opt_str(json_t *o, const char *key, size_t max, char *err, size_t e
 int faults_add(struct faults *f, const char *body, size_t len, struct buf *out, char *err,
 	       size_t errlen)
 {
-	static const char *const keys[] = {"method", "path",  "query",	 "bodyContains", "field",
-					   "value",  "times", "probability", "action",
-					   "status", "code",  "message", "delayMs",	 "drop"};
+	static const char *const keys[] = {
+	    "method",	   "path",   "query",  "bodyContains", "field",	  "value",   "times",
+	    "probability", "action", "status", "code",	       "message", "delayMs", "drop"};
 	json_error_t je;
 	json_t *o = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
 	struct rule r = {.times = -1, .remaining = -1, .probability = 1, .action = A_ERROR};
@@ -426,8 +424,9 @@ int faults_add(struct faults *f, const char *body, size_t len, struct buf *out, 
 		goto fail;
 	}
 	if (r.action == A_DELAY && (r.status || !r.delay_ms)) {
-		snprintf(err, errlen, r.status ? "a delay rule answers normally: no status or code"
-					       : "a delay rule needs delayMs above 0");
+		snprintf(err, errlen,
+			 r.status ? "a delay rule answers normally: no status or code"
+				  : "a delay rule needs delayMs above 0");
 		goto fail;
 	}
 	if (r.action == A_DROP && !r.status) { /* a write cut mid-body is cut from this answer */

@@ -13,16 +13,16 @@
 #include <string.h>
 #include <time.h>
 
-#define SLOTS  4096 /* pairs tracked at once */
-#define PROBE  8    /* slots looked at for one pair */
-#define KEY_MAX 120 /* "u\naddress\nuser": 2 + 46 + 1 + 64, and a NUL */
-#define FP_MAX 128  /* distinct passwords remembered per slot; past them every failure counts */
+#define SLOTS	    4096 /* pairs tracked at once */
+#define PROBE	    8	 /* slots looked at for one pair */
+#define KEY_MAX	    120	 /* "u\naddress\nuser": 2 + 46 + 1 + 64, and a NUL */
+#define FP_MAX	    128 /* distinct passwords remembered per slot; past them every failure counts */
 #define ADDR_FACTOR 5
 
 struct slot {
 	char key[KEY_MAX]; /* "" when free */
-	time_t start;      /* the window began */
-	long failures;     /* in it */
+	time_t start;	   /* the window began */
+	long failures;	   /* in it */
 	uint32_t fp[FP_MAX];
 };
 
@@ -151,8 +151,7 @@ static void count(struct guard *g, const char *key, uint32_t fp, time_t now)
 	}
 }
 
-void guard_failed(struct guard *g, const char *addr, const char *user, const void *pw,
-		  size_t pwlen)
+void guard_failed(struct guard *g, const char *addr, const char *user, const void *pw, size_t pwlen)
 {
 	if (!g || !g->max)
 		return;

@@ -193,8 +193,8 @@ void journal_record(struct journal *j, const struct req *rq, const struct resp *
 		return;
 	const char *hn[HEADERS_MAX], *hv[HEADERS_MAX];
 	size_t nh = 0, strings = 0;
-	for (size_t i = 0; rq->header_at && nh < HEADERS_MAX &&
-			   rq->header_at(rq->hctx, i, &hn[nh], &hv[nh]);
+	for (size_t i = 0;
+	     rq->header_at && nh < HEADERS_MAX && rq->header_at(rq->hctx, i, &hn[nh], &hv[nh]);
 	     i++, nh++) {
 		if (!strcasecmp(hn[nh], "Authorization") ||
 		    !strcasecmp(hn[nh], "Proxy-Authorization"))
@@ -213,8 +213,8 @@ void journal_record(struct journal *j, const struct req *rq, const struct resp *
 	}
 	size_t keep = blen < (size_t)j->max_body ? blen : (size_t)j->max_body;
 	const char *user = rq->user ? rq->user : "";
-	strings += slen(rq->method_name) + slen(rq->path) + slen(rq->query) +
-		   slen(rq->request_id) + strlen(user) + keep + 6;
+	strings += slen(rq->method_name) + slen(rq->path) + slen(rq->query) + slen(rq->request_id) +
+		   strlen(user) + keep + 6;
 	struct entry *e = malloc(sizeof(*e) + 2 * nh * sizeof(char *) + strings);
 	if (!e) {
 		buf_free(&red);
@@ -225,7 +225,8 @@ void journal_record(struct journal *j, const struct req *rq, const struct resp *
 	*e = (struct entry){.time_ms = (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000,
 			    .status = rs->status,
 			    .fault = rs->fault,
-			    .resp_bytes = rq->method == M_HEAD || rs->status == 204 ? 0 : rs->body.len,
+			    .resp_bytes =
+				rq->method == M_HEAD || rs->status == 204 ? 0 : rs->body.len,
 			    .body_len = keep,
 			    .body_total = rq->body ? rq->body_len : 0,
 			    .truncated = keep < blen,
@@ -288,8 +289,10 @@ static void json_bytes(struct buf *b, const char *s, size_t n)
 		}
 		/* a UTF-8 sequence: its length from the lead byte, each continuation checked,
 		 * overlong forms, surrogates and values past U+10FFFF refused */
-		size_t k = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
-						 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+		size_t k = c >= 0xc2 && c <= 0xdf   ? 2
+			   : c >= 0xe0 && c <= 0xef ? 3
+			   : c >= 0xf0 && c <= 0xf4 ? 4
+						    : 0;
 		bool ok = k && (size_t)(end - p) >= k;
 		for (size_t i = 1; ok && i < k; i++)
 			ok = (p[i] & 0xc0) == 0x80;
@@ -364,10 +367,10 @@ static void write_entry(struct buf *b, const struct entry *e)
 	}
 	buf_puts(b, "},\"body\":");
 	json_bytes(b, e->body, e->body_len);
-	buf_printf(b, ",\"bodyBytes\":%zu,\"bodyTruncated\":%s,\"status\":%d,\"responseBytes\":%zu,"
-		      "\"durationMs\":%.3f,\"requestId\":",
-		   e->body_total, e->truncated ? "true" : "false", e->status,
-		   e->resp_bytes, e->ms);
+	buf_printf(b,
+		   ",\"bodyBytes\":%zu,\"bodyTruncated\":%s,\"status\":%d,\"responseBytes\":%zu,"
+		   "\"durationMs\":%.3f,\"requestId\":",
+		   e->body_total, e->truncated ? "true" : "false", e->status, e->resp_bytes, e->ms);
 	json_s(b, e->request_id);
 	buf_puts(b, ",\"user\":");
 	if (*e->user)

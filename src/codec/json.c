@@ -5,58 +5,81 @@
 #include "codec/codec.h"
 #include "util/buf.h"
 
-void codec_json_str(struct buf *b, const char *s)
+/* The longest a JSON string of n bytes can be escaped to: \u00XX for each, and the quotes. */
+#define JSON_STR_MAX(n) (6 * (n) + 2)
+
+/* Writes s (n bytes) as a JSON string at p; returns the end. p has JSON_STR_MAX(n) bytes. */
+static char *str_at(char *p, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	buf_putc(b, '"');
-	const char *run = s;
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c >= 0x20 && c != '"' && c != '\\')
+	*p++ = '"';
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			*p++ = (char)c;
 			continue;
-		buf_put(b, run, (size_t)(s - run));
-		run = s + 1;
+		}
+		*p++ = '\\';
 		switch (c) {
 		case '"':
-			buf_puts(b, "\\\"");
+			*p++ = '"';
 			break;
 		case '\\':
-			buf_puts(b, "\\\\");
+			*p++ = '\\';
 			break;
 		case '\n':
-			buf_puts(b, "\\n");
+			*p++ = 'n';
 			break;
 		case '\r':
-			buf_puts(b, "\\r");
+			*p++ = 'r';
 			break;
 		case '\t':
-			buf_puts(b, "\\t");
+			*p++ = 't';
 			break;
-		default: {
-			char u[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
-			buf_puts(b, u);
-		}
+		default:
+			*p++ = 'u';
+			*p++ = '0';
+			*p++ = '0';
+			*p++ = hex[c >> 4];
+			*p++ = hex[c & 15];
 		}
 	}
-	buf_put(b, run, (size_t)(s - run));
-	buf_putc(b, '"');
+	*p++ = '"';
+	return p;
 }
 
+void codec_json_str(struct buf *b, const char *s)
+{
+	size_t n = strlen(s);
+	char *p = buf_reserve(b, JSON_STR_MAX(n));
+	if (p)
+		buf_advance(b, (size_t)(str_at(p, s, n) - p));
+}
+
+/* Each member is written in place, with room reserved once for its worst case. */
 static void object(struct buf *b, const struct resource *r, const struct obj *o)
 {
 	int first = 1;
 	buf_putc(b, '{');
 	for (size_t i = 0; i < r->nfields; i++) {
 		const struct field *f = &r->fields[i];
-		if (!o->v[i] || f->acc == A_IN || (f->flags & F_NOOUT))
+		const char *v = o->v[i];
+		if (!v || f->acc == A_IN || (f->flags & F_NOOUT))
 			continue;
+		size_t nl = strlen(f->name), vl = strlen(v);
+		char *p = buf_reserve(b, nl + 4 + JSON_STR_MAX(vl)), *at = p;
+		if (!p)
+			return;
 		if (!first)
-			buf_putc(b, ',');
+			*at++ = ',';
 		first = 0;
-		buf_putc(b, '"');
-		buf_puts(b, f->name);
-		buf_puts(b, "\":");
-		codec_json_str(b, o->v[i]);
+		*at++ = '"';
+		memcpy(at, f->name, nl);
+		at += nl;
+		*at++ = '"';
+		*at++ = ':';
+		at = str_at(at, v, vl);
+		buf_advance(b, (size_t)(at - p));
 	}
 	buf_putc(b, '}');
 }

@@ -38,6 +38,45 @@ static void tag(struct buf *b, const char *open, const char *name, const char *c
 	buf_puts(b, close);
 }
 
+/* Writes <name>escaped text</name> (or <name/> when empty) in place, with room reserved once
+ * for its worst case (&amp; for every byte). */
+static void put_field(struct buf *b, const char *name, const char *v)
+{
+	size_t nl = strlen(name), vl = strlen(v);
+	char *p = buf_reserve(b, 2 * nl + 5 + 5 * vl), *at = p;
+	if (!p)
+		return;
+	*at++ = '<';
+	memcpy(at, name, nl);
+	at += nl;
+	if (!vl) {
+		*at++ = '/';
+		*at++ = '>';
+		buf_advance(b, (size_t)(at - p));
+		return;
+	}
+	*at++ = '>';
+	for (size_t i = 0; i < vl; i++) {
+		const char *rep = v[i] == '&'	? "&amp;"
+				  : v[i] == '<' ? "&lt;"
+				  : v[i] == '>' ? "&gt;"
+						: NULL;
+		if (!rep) {
+			*at++ = v[i];
+			continue;
+		}
+		size_t rl = strlen(rep);
+		memcpy(at, rep, rl);
+		at += rl;
+	}
+	*at++ = '<';
+	*at++ = '/';
+	memcpy(at, name, nl);
+	at += nl;
+	*at++ = '>';
+	buf_advance(b, (size_t)(at - p));
+}
+
 /* Writes the element and its fields without the declaration. */
 static void element(struct buf *b, const struct resource *r, const struct obj *o)
 {
@@ -47,13 +86,7 @@ static void element(struct buf *b, const struct resource *r, const struct obj *o
 		const char *v = o->v[i];
 		if (!v || f->acc == A_IN || (f->flags & F_NOOUT))
 			continue;
-		if (!*v) {
-			tag(b, "<", f->name, "/>");
-			continue;
-		}
-		tag(b, "<", f->name, ">");
-		codec_xml_text(b, v);
-		tag(b, "</", f->name, ">");
+		put_field(b, f->name, v);
 	}
 	tag(b, "</", r->elem, ">");
 }

@@ -34,6 +34,19 @@ void buf_put(struct buf *b, const void *s, size_t n)
 	b->data[b->len] = 0;
 }
 
+char *buf_reserve(struct buf *b, size_t n)
+{
+	if (b->oom || (b->len + n + 1 > b->cap && grow(b, n)))
+		return NULL;
+	return b->data + b->len;
+}
+
+void buf_advance(struct buf *b, size_t n)
+{
+	b->len += n;
+	b->data[b->len] = 0;
+}
+
 void buf_puts(struct buf *b, const char *s)
 {
 	buf_put(b, s, strlen(s));

@@ -12,5 +12,9 @@ void buf_put(struct buf *b, const void *s, size_t n);
 void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Room for n more bytes (and the NUL): where to write them, or NULL when out of memory. The
+ * bytes count once buf_advance says how many were written. */
+char *buf_reserve(struct buf *b, size_t n);
+void buf_advance(struct buf *b, size_t n);
 /* Frees the storage and zeroes the struct. buf_free on a zeroed struct is a no-op. */
 void buf_free(struct buf *b);
