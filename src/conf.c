@@ -573,7 +573,7 @@ void conf_print_help(FILE *out)
 	    "       cupid --help\n"
 	    "       cupid export [--name=value ...] > FILE      write the inventory as a fixture\n"
 	    "       cupid import FILE [--name=value ...]        replace the inventory with FILE\n"
-	    "       cupid user add NAME ROLE | passwd NAME | del NAME | list\n"
+	    "       cupid user add NAME ROLE | passwd NAME | del NAME | unlock NAME | list\n"
 	    "                                                   manage users; passwords from stdin\n"
 	    "       cupid clone --from URL --user NAME [--insecure] [--out FILE | --load]\n"
 	    "                                                   copy a CUPI server's inventory\n"
