@@ -18,6 +18,7 @@
 #include "err.h"
 #include "api/passwd.h"
 #include "util/arena.h"
+#include "util/hash.h"
 #include "util/b64.h"
 
 #define CACHE_SLOTS 256
@@ -65,10 +66,7 @@ void auth_cache_forget(struct auth_cache *c, const char *user)
 
 static unsigned slot_of(const char *s)
 {
-	unsigned h = 2166136261u;
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h % CACHE_SLOTS;
+	return fnv1a(s, strlen(s), FNV_SEED) % CACHE_SLOTS;
 }
 
 static time_t now_s(void)

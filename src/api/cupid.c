@@ -1,5 +1,6 @@
 /* cupid's own endpoints under /cupid/ (SPEC §6.1-§6.4): health, whoami, reset, fixtures.
  * They always answer JSON, with native numbers and booleans. */
+#include <errno.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -150,21 +151,22 @@ HANDLER(cupid_metrics)
 		       {"sipsecurityprofile", &res_sipprofile}};
 	unsigned long fe, fd, fx;
 	faults_fired(app->faults, &fe, &fd, &fx);
-	buf_printf(&rs->body,
-		   "# HELP cupid_faults_fired_total Requests a fault rule acted on (/cupid/faults).\n"
-		   "# TYPE cupid_faults_fired_total counter\n"
-		   "cupid_faults_fired_total{action=\"error\"} %lu\n"
-		   "cupid_faults_fired_total{action=\"delay\"} %lu\n"
-		   "cupid_faults_fired_total{action=\"drop\"} %lu\n",
-		   fe, fd, fx);
+	buf_printf(
+	    &rs->body,
+	    "# HELP cupid_faults_fired_total Requests a fault rule acted on (/cupid/faults).\n"
+	    "# TYPE cupid_faults_fired_total counter\n"
+	    "cupid_faults_fired_total{action=\"error\"} %lu\n"
+	    "cupid_faults_fired_total{action=\"delay\"} %lu\n"
+	    "cupid_faults_fired_total{action=\"drop\"} %lu\n",
+	    fe, fd, fx);
 	int rc = domain_license(&d, &license);
 	buf_puts(&rs->body, "# TYPE cupid_objects gauge\n");
 	for (size_t i = 0; !rc && i < sizeof(objects) / sizeof(objects[0]); i++) {
 		rc = store_count(&app->store, objects[i].r, -1, Q_IS, NULL, rq->a, &n);
 		buf_printf(&rs->body, "cupid_objects{type=\"%s\"} %ld\n", objects[i].type, n);
 		if (objects[i].r == &res_port)
-			buf_printf(&rs->body, "# TYPE cupid_ports_in_use gauge\ncupid_ports_in_use %ld\n",
-				   n);
+			buf_printf(&rs->body,
+				   "# TYPE cupid_ports_in_use gauge\ncupid_ports_in_use %ld\n", n);
 	}
 	if (rc)
 		return api_error(rq, rs, rc, "cannot read the object counts");
@@ -183,8 +185,8 @@ static void throttle_json(struct resp *rs, struct throttle *t)
 	buf_printf(&rs->body,
 		   "{\"enabled\":%s,\"maxInFlight\":%ld,\"queueDepth\":%ld,\"queueTimeoutMs\":%ld,"
 		   "\"latencyMs\":%ld,\"inFlight\":%ld,\"queued\":%ld}",
-		   s.enabled ? "true" : "false", s.max_in_flight, s.queue_depth,
-		   s.queue_timeout_ms, s.latency_ms, in_flight, queued);
+		   s.enabled ? "true" : "false", s.max_in_flight, s.queue_depth, s.queue_timeout_ms,
+		   s.latency_ms, in_flight, queued);
 	rs->ctype = "application/json";
 	rs->status = 200;
 }
@@ -266,34 +268,31 @@ static int audit_json(void *ctx, const struct audit_entry *e)
 	return b->oom;
 }
 
-/* A non-negative decimal query parameter of /cupid/audit, or def when absent. */
-static int audit_param(const char *query, const char *name, long long def, long long max,
-		       long long *out)
+/* A non-negative decimal query parameter (at most max), or def when absent; -1 when it is not
+ * one. */
+static int num_param(struct req *rq, const char *name, long long def, long long max, long long *out)
 {
+	bool bad = false;
+	const char *v = qparam(rq, name, &bad);
 	*out = def;
-	size_t n = strlen(name);
-	for (const char *p = query; p && *p;) {
-		size_t len = strcspn(p, "&");
-		if (len > n && !strncmp(p, name, n) && p[n] == '=') {
-			char *end;
-			const char *v = p + n + 1;
-			if (v == p + len || !strchr("0123456789", *v))
-				return -1;
-			*out = strtoll(v, &end, 10);
-			if (end != p + len || *out > max)
-				return -1;
-		}
-		p += len + (p[len] ? 1 : 0);
-	}
-	return 0;
+	if (bad)
+		return -1;
+	if (!v)
+		return 0;
+	if (!*v || !strchr("0123456789", *v))
+		return -1;
+	char *end;
+	errno = 0;
+	*out = strtoll(v, &end, 10);
+	return *end || errno || *out > max ? -1 : 0;
 }
 
 HANDLER(cupid_audit)
 {
 	long long since, limit;
-	if (audit_param(rq->query, "since", 0, LLONG_MAX, &since))
+	if (num_param(rq, "since", 0, LLONG_MAX, &since))
 		return api_error(rq, rs, ERR_INVALID, "since: must be a non-negative integer");
-	if (audit_param(rq->query, "limit", 100, 1000, &limit))
+	if (num_param(rq, "limit", 100, 1000, &limit))
 		return api_error(rq, rs, ERR_INVALID, "limit: must be an integer from 0 to 1000");
 	buf_puts(&rs->body, "{\"entries\":[");
 	int rc = store_audit_list(&rq->app->store, since, (long)limit, audit_json, &rs->body);
@@ -365,11 +364,12 @@ HANDLER(cupid_requests_get)
 					 "status: a status (404) or a class (4xx)");
 		f.status = cls ? status[0] - '0' : (int)st;
 	}
-	if (audit_param(rq->query, "sinceId", 0, LLONG_MAX, &v))
+	if (num_param(rq, "sinceId", 0, LLONG_MAX, &v))
 		return api_error(rq, rs, ERR_INVALID, "sinceId: must be a non-negative integer");
 	f.since_id = v;
-	if (audit_param(rq->query, "limit", 0, 1000000, &v))
-		return api_error(rq, rs, ERR_INVALID, "limit: must be an integer from 0 to 1000000");
+	if (num_param(rq, "limit", 0, 1000000, &v))
+		return api_error(rq, rs, ERR_INVALID,
+				 "limit: must be an integer from 0 to 1000000");
 	f.limit = (long)v;
 	if (since && iso_ms(since, &f.since_ms))
 		return api_error(rq, rs, ERR_INVALID,

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "api/routes.h"
 #include "codec/codec.h"
 #include "err.h"
 #include "util/buf.h"
@@ -164,8 +165,7 @@ static double draw(struct faults *f)
 
 bool faults_apply(struct faults *f, struct req *rq, struct resp *rs)
 {
-	if (!f || !f->n || !strncmp(rq->path, "/cupid/faults", 13) ||
-	    !strncmp(rq->path, "/cupid/requests", 15))
+	if (!f || !f->n || (rq->route && (rq->route->flags & R_NOFAULT)))
 		return false;
 	pthread_mutex_lock(&f->mu);
 	struct rule *hit = NULL;

@@ -16,7 +16,7 @@ void faults_free(struct faults *f);
 /* Applies the first rule that matches rq, if any: sets rs->fault, and rs->delay_ms for
  * latency, rs->drop for a drop, and for an error the answer itself. Returns true when rs
  * holds the answer (the handler must not run), false to go on (perhaps after rs->delay_ms).
- * Requests to /cupid/faults and /cupid/requests are never faulted. */
+ * Routes flagged R_NOFAULT (the faults' and the journal's own) are never faulted. */
 bool faults_apply(struct faults *f, struct req *rq, struct resp *rs);
 
 /* The handlers' work, for api/cupid.c: */

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/hash.h"
+
 #define SLOTS	    4096 /* pairs tracked at once */
 #define PROBE	    8	 /* slots looked at for one pair */
 #define KEY_MAX	    120	 /* "u\naddress\nuser": 2 + 46 + 1 + 64, and a NUL */
@@ -59,14 +61,6 @@ static time_t now_s(void)
 	return ts.tv_sec;
 }
 
-static uint32_t fnv(const void *p, size_t n, uint32_t h)
-{
-	const unsigned char *b = p;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ b[i]) * 16777619u;
-	return h;
-}
-
 bool guard_active(const struct guard *g)
 {
 	if (!g || !g->max)
@@ -88,7 +82,7 @@ static void key_of(char key[KEY_MAX], const char *addr, const char *user)
  * window is oldest); NULL when it is not tracked. Called with mu held. */
 static struct slot *find(struct guard *g, const char *key, time_t now, int create)
 {
-	uint32_t h = fnv(key, strlen(key), 2166136261u);
+	uint32_t h = fnv1a(key, strlen(key), FNV_SEED);
 	struct slot *spare = NULL, *oldest = NULL;
 	for (unsigned i = 0; i < PROBE; i++) {
 		struct slot *s = &g->s[(h + i) % SLOTS];
@@ -156,10 +150,10 @@ void guard_failed(struct guard *g, const char *addr, const char *user, const voi
 	if (!g || !g->max)
 		return;
 	char key[KEY_MAX];
-	uint32_t fp = fnv(pw, pwlen, 2166136261u);
+	uint32_t fp = fnv1a(pw, pwlen, FNV_SEED);
 	/* the address's fingerprint is of name and password: one password tried on many names
 	 * is many guesses */
-	uint32_t afp = fnv(pw, pwlen, fnv(":", 1, fnv(user, strlen(user), 2166136261u)));
+	uint32_t afp = fnv1a(pw, pwlen, fnv1a(":", 1, fnv1a(user, strlen(user), FNV_SEED)));
 	time_t now = now_s();
 	pthread_mutex_lock(&g->mu);
 	key_of(key, addr, user);

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "api/routes.h"
 #include "util/buf.h"
 
 #define HEADERS_MAX 100 /* headers kept per entry (the parser allows no more anyway) */
@@ -95,11 +96,12 @@ static bool name_char(unsigned char c)
 	return isalnum(c) || c == '_' || c == '-' || c == '.' || c == ':';
 }
 
+/* The first place of word (lower case) in s (n bytes), in any letter case; NULL if none. */
 static const char *find_ci(const char *s, size_t n, const char *word)
 {
 	size_t w = strlen(word);
 	for (size_t i = 0; i + w <= n; i++)
-		if (!strncasecmp(s + i, word, w))
+		if ((s[i] | 0x20) == word[0] && !strncasecmp(s + i, word, w))
 			return s + i;
 	return NULL;
 }
@@ -189,7 +191,7 @@ static size_t slen(const char *s)
 
 void journal_record(struct journal *j, const struct req *rq, const struct resp *rs, double secs)
 {
-	if (!journal_on(j) || !strncmp(rq->path, "/cupid/requests", 15))
+	if (!journal_on(j) || (rq->route && (rq->route->flags & R_NOJOURNAL)))
 		return;
 	const char *hn[HEADERS_MAX], *hv[HEADERS_MAX];
 	size_t nh = 0, strings = 0;

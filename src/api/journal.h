@@ -17,7 +17,7 @@ struct journal *journal_new(long max, long max_body);
 void journal_free(struct journal *j);
 /* Whether it records anything. */
 bool journal_on(const struct journal *j);
-/* Records rq, answered with rs in secs. Requests to /cupid/requests itself are not recorded. */
+/* Records rq, answered with rs in secs; not a route flagged R_NOJOURNAL (the journal's own). */
 void journal_record(struct journal *j, const struct req *rq, const struct resp *rs, double secs);
 /* Forgets every entry (ids go on from where they were). */
 void journal_clear(struct journal *j);

@@ -6,6 +6,8 @@
 #define R_NOAUTH   2u /* GET and HEAD need no credentials */
 #define R_ADMIN    4u /* every method needs the administrator role */
 #define R_CUPID    8u /* cupid's own endpoint: JSON errors, no Accept check */
+#define R_NOFAULT  16u /* fault rules never act on it (api/faults.h) */
+#define R_NOJOURNAL 32u /* the request journal does not record it (api/journal.h) */
 
 struct route {
 	const char *pattern; /* "/vmrest/ports/{id}": the only place URL patterns appear */

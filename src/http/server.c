@@ -35,6 +35,7 @@
 #include "http/parse.h"
 #include "http/throttle.h"
 #include "util/arena.h"
+#include "util/hash.h"
 
 #define ARENA_BASE     (8u << 20)
 #define TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
@@ -179,10 +180,7 @@ static double now_s(void)
 
 static unsigned addr_hash(const unsigned char *a, unsigned n)
 {
-	unsigned h = 2166136261u;
-	for (unsigned i = 0; i < n; i++)
-		h = (h ^ a[i]) * 16777619u;
-	return h % ADDR_BUCKETS;
+	return fnv1a(a, n, FNV_SEED) % ADDR_BUCKETS;
 }
 
 /* Counts one more connection from addr; false (nothing counted) when it is at the cap. */

@@ -509,6 +509,22 @@ def _pg_database_for(data_dir):
         return pg_uri(name), name
 
 
+def data_dir_args(data_dir):
+    """Settings naming the store of data_dir (its PostgreSQL database when CUPID_TEST_PG)."""
+    a = [f"--data_dir={data_dir}"]
+    if PG_ADMIN_URI:
+        uri, _ = _pg_database_for(os.path.abspath(data_dir))
+        a.append("--database=" + uri)
+    return a
+
+
+def run_subcommand(args, data_dir, stdin=b"", timeout=30):
+    """Runs a cupid subcommand against data_dir's store; returns the CompletedProcess."""
+    return subprocess.run([cupid_bin()] + args + data_dir_args(data_dir), input=stdin,
+                          capture_output=True, timeout=timeout, env=_clean_env(),
+                          cwd=os.path.dirname(data_dir))
+
+
 def _names_database(settings, args, env):
     return ("database" in (settings or {}) or any(a.startswith("--database=") for a in args or [])
             or "CUPID_DATABASE" in (env or {}))

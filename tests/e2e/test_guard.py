@@ -7,18 +7,15 @@ auth.lockout_* (a locked account gets the same 401 as a wrong password, shows in
 bounded loop with generous margins."""
 
 import http.client
-import json
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 import time
 
 import pytest
 
-import cupidtest
-from cupidtest import ADMIN, READER, basic, cupid_bin, insecure_context, parse_error
+from cupidtest import ADMIN, READER, basic, insecure_context, parse_error, run_subcommand
 
 OTHER = "127.0.0.2"  # another client address (Linux's loopback takes all of 127/8)
 
@@ -174,20 +171,6 @@ def test_defaults_stay_out_of_the_way(make_server):
 
 # --- account lockout ---------------------------------------------------------------------------
 
-def data_dir_args(data_dir):
-    a = [f"--data_dir={data_dir}"]
-    if cupidtest.PG_ADMIN_URI:
-        uri, _ = cupidtest._pg_database_for(os.path.abspath(data_dir))
-        a.append("--database=" + uri)
-    return a
-
-
-def cli(args, data_dir):
-    return subprocess.run([cupid_bin()] + args + data_dir_args(data_dir), capture_output=True,
-                          timeout=30, env=cupidtest._clean_env(), stdin=subprocess.DEVNULL,
-                          cwd=os.path.dirname(data_dir))
-
-
 @pytest.fixture
 def data():
     d = tempfile.mkdtemp(prefix="cupid-e2e-guard-")
@@ -196,7 +179,7 @@ def data():
 
 
 def users(data):
-    p = cli(["user", "list"], data)
+    p = run_subcommand(["user", "list"], data)
     assert p.returncode == 0, p.stderr
     return dict(line.split("\t", 1) for line in p.stdout.decode().splitlines())
 
@@ -216,10 +199,10 @@ def test_lockout_until_unlocked(make_server, data):
     srv.stop()
     assert users(data)["reader"] == "readonly\tlocked until unlocked"
     assert users(data)["admin"] == "administrator"
-    p = cli(["user", "unlock", "reader"], data)
+    p = run_subcommand(["user", "unlock", "reader"], data)
     assert p.returncode == 0, p.stderr
     assert users(data)["reader"] == "readonly"
-    assert cli(["user", "unlock", "nobody"], data).returncode == 1
+    assert run_subcommand(["user", "unlock", "nobody"], data).returncode == 1
     srv = make_server(settings, data_dir=data)
     assert get(srv, READER)[0] == 200
 

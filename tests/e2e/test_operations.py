@@ -6,7 +6,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 import threading
 import time
@@ -15,7 +14,7 @@ import pytest
 
 import cupidtest
 from cupidtest import (ADMIN, JSON, PG_PIMG, PG_ROHIT, PG_SIP, PG_SCCP, PORT1, PORT2, PS, READER, VMS1, XML,
-                       assert_error, basic, cupid_bin, parse_error)
+                       assert_error, basic, parse_error, run_subcommand)
 
 THROTTLE_DEFAULT = (b'{"enabled":false,"maxInFlight":5,"queueDepth":255,"queueTimeoutMs":20000,'
                     b'"latencyMs":0,"inFlight":0,"queued":0}')
@@ -97,20 +96,7 @@ def listings(cli):
     return out
 
 
-def data_dir_args(data_dir):
-    """Settings naming the store of data_dir (its PostgreSQL database when CUPID_TEST_PG)."""
-    a = [f"--data_dir={data_dir}"]
-    if cupidtest.PG_ADMIN_URI:
-        uri, _ = cupidtest._pg_database_for(os.path.abspath(data_dir))
-        a.append("--database=" + uri)
-    return a
-
-
-def run(args, data_dir, stdin=b"", timeout=30):
-    """Runs a cupid subcommand against data_dir; returns the CompletedProcess."""
-    return subprocess.run([cupid_bin()] + args + data_dir_args(data_dir), input=stdin,
-                          capture_output=True, timeout=timeout, env=cupidtest._clean_env(),
-                          cwd=os.path.dirname(data_dir))
+run = run_subcommand
 
 
 @pytest.fixture
