@@ -33,6 +33,10 @@ const struct conf_setting conf_settings[] = {
      "on stdout with the URLs, credentials and certificate"},
     {"sqlite.synchronous", CONF_ENUM, "full", 0, 0, "full|normal",
      "full: commits survive a power cut; normal: they survive a crash of cupid"},
+    {"postgresql.notify", CONF_BOOL, "true", 0, 0, NULL,
+     "true: the response cache learns of other processes' writes by LISTEN/NOTIFY and a cached "
+     "GET asks the database nothing; false: every cached GET reads the change counter, so a "
+     "write by another process is seen by the very next GET rather than a moment later"},
     {"public_url", CONF_STR, "", 0, 0, NULL,
      "base URL for Location headers behind a proxy or load balancer"},
     {"admin.allow_reset", CONF_BOOL, "true", 0, 0, NULL,

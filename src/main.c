@@ -218,8 +218,9 @@ int main(int argc, char **argv)
 	if (!*database)
 		snprintf(database, sizeof(database), "sqlite:%s/cupid.db", data_dir);
 	bool created = false;
-	if (store_open(&app.store, database, conf_str(&conf, "sqlite.synchronous"), &created, err,
-		       sizeof(err)))
+	struct store_opts so = {.synchronous = conf_str(&conf, "sqlite.synchronous"),
+				.notify = conf_bool(&conf, "postgresql.notify")};
+	if (store_open(&app.store, database, &so, &created, err, sizeof(err)))
 		goto out;
 	if (setup(&app, &conf, created, err, sizeof(err)))
 		goto out;

@@ -138,6 +138,20 @@ HANDLER(cupid_metrics)
 		   "# TYPE cupid_cache_bytes gauge\ncupid_cache_bytes %zu\n"
 		   "# TYPE cupid_cache_entries gauge\ncupid_cache_entries %zu\n",
 		   hits, misses, bytes, entries);
+	if (app->store.ops->version_stats) {
+		unsigned long reads;
+		bool pushed;
+		app->store.ops->version_stats(app->store.s, &reads, &pushed);
+		buf_printf(&rs->body,
+			   "# HELP cupid_cache_version_reads_total Cached GETs that read the change "
+			   "counter from the database (none while invalidations are pushed).\n"
+			   "# TYPE cupid_cache_version_reads_total counter\n"
+			   "cupid_cache_version_reads_total %lu\n"
+			   "# HELP cupid_cache_pushed 1 while the database notifies this process of "
+			   "every write (postgresql.notify).\n"
+			   "# TYPE cupid_cache_pushed gauge\ncupid_cache_pushed %d\n",
+			   reads, pushed);
+	}
 	static const struct {
 		const char *type;
 		const struct resource *r;

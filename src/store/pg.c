@@ -1,13 +1,20 @@
 /* The shared store: PostgreSQL through libpq, for several cupid processes on one database. One
  * connection per worker thread, re-established after errors; prepared statements cached per
  * connection by SQL text; writers serialised by a transaction-level advisory lock, as SQLite's
- * BEGIN IMMEDIATE serialises them (SPEC §4.3). */
+ * BEGIN IMMEDIATE serialises them (SPEC §4.3). Every write transaction moves a counter row
+ * and notifies channel cupid_data; one listener thread per process turns the notifications
+ * into data_version, so that a cached GET asks the database nothing. */
+#include <errno.h>
+#include <fcntl.h>
 #include <libpq-fe.h>
 #include <limits.h>
+#include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "store/schema_pg.h"
@@ -24,6 +31,10 @@
 /* Statements and lock waits longer than this answer 503 SERVER_BUSY (SPEC §4.1). */
 #define SESSION_SETUP                                                                              \
 	"SET statement_timeout = '5s'; SET lock_timeout = '5s'; SET client_encoding = 'UTF8'"
+#define CHANNEL "cupid_data"
+/* The listener's connection: dead links are found within about 8 s without any traffic. */
+#define LISTEN_KEYS "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count", "tcp_user_timeout"
+#define LISTEN_VALS "1", "5", "1", "3", "8000"
 #define OID_TEXT 25
 #define OID_INT8 20
 
@@ -40,6 +51,8 @@ struct conn {
 	unsigned long evictions; /* times the cache was emptied (DEALLOCATE ALL) */
 	bool down;		 /* the last attempt to connect failed (logged once) */
 	bool batch, nested;	 /* in a batch (pg_batch_begin); in one of its savepoints */
+	bool writing;		 /* the open transaction is a write (begin(true)) */
+	atomic_int backend;	 /* the session's server process (the listener skips its news) */
 	struct conn *next;
 };
 
@@ -49,6 +62,19 @@ struct store {
 	struct conn *conns; /* every connection, closed by close() */
 	pthread_key_t key;
 	bool opened; /* open() succeeded: later connection failures are logged */
+	/* data_version: gen is its answer. While pushed, the listener thread keeps it current
+	 * (one step per batch of notifications, and one per commit made here); otherwise each
+	 * call reads the counter row and steps gen when the row has moved past seen. */
+	bool notify;		  /* postgresql.notify */
+	atomic_bool tried;	  /* the listener was started, or could not be */
+	bool listening;		  /* it was started (under mu) */
+	atomic_bool pushed;	  /* it is connected and listening */
+	atomic_ullong gen;
+	atomic_ulong reads;	  /* data_version calls that read the counter row */
+	pthread_mutex_t vmu;	  /* guards seen */
+	unsigned long long seen;  /* the counter row as last read */
+	pthread_t listener;
+	int stop[2];		  /* a pipe: writing to it stops the listener */
 };
 
 static void quiet(void *arg, const char *msg)
@@ -87,6 +113,7 @@ static int session(struct conn *c)
 		bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
 		PQclear(res);
 		if (ok) {
+			atomic_store(&c->backend, PQbackendPID(c->pg));
 			if (c->down)
 				fprintf(stderr, "cupid: postgresql: connected again\n");
 			c->down = false;
@@ -441,8 +468,9 @@ static int pg_begin(struct store *s, bool write)
 	 * READ COMMITTED lets it see every write committed before it got the lock. The change
 	 * counter moves with every write transaction (data_version). */
 	rc = cmd(c, write ? "BEGIN; SELECT pg_advisory_xact_lock(" WRITE_LOCK ");"
-			    " UPDATE data_version SET n = n + 1"
+			    " UPDATE data_version SET n = n + 1; NOTIFY " CHANNEL
 			  : "BEGIN ISOLATION LEVEL REPEATABLE READ");
+	c->writing = write && !rc;
 	if (rc && PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) != PQTRANS_IDLE)
 		cmd(c, "ROLLBACK"); /* callers do not roll back a begin() that failed */
 	return rc;
@@ -464,6 +492,11 @@ static int pg_commit(struct store *s)
 	if (!rc && strcmp(PQcmdStatus(res), "COMMIT"))
 		rc = ERR_INTERNAL;
 	PQclear(res);
+	/* This process sees its own write before it answers; the others when notified. Also
+	 * when the COMMIT's answer was lost: the write may have been kept. */
+	if (c->writing)
+		atomic_fetch_add(&s->gen, 1);
+	c->writing = false;
 	return rc;
 }
 
@@ -480,6 +513,8 @@ static void pg_rollback(struct store *s)
 	}
 	if (live)
 		cmd(c, "ROLLBACK");
+	if (c)
+		c->writing = false;
 }
 
 static int pg_batch_begin(struct store *s)
@@ -607,12 +642,162 @@ static int query_row(struct store *s, const char *sql, const char *p1, char *out
 	return rc;
 }
 
+/* Steps gen when the counter row n has moved past the value last read. */
+static void saw_counter(struct store *s, unsigned long long n)
+{
+	pthread_mutex_lock(&s->vmu);
+	if (n > s->seen) {
+		s->seen = n;
+		atomic_fetch_add(&s->gen, 1);
+	}
+	pthread_mutex_unlock(&s->vmu);
+}
+
+/* Waits up to ms for the stop pipe; true when the listener is to stop. */
+static bool stopping(struct store *s, int ms)
+{
+	struct pollfd p = {.fd = s->stop[0], .events = POLLIN};
+	return poll(&p, 1, ms) > 0;
+}
+
+/* The listener's own session: LISTEN, then (in a later transaction, so that nothing
+ * committed in between is missed) the counter row read once. NULL when it cannot be had. */
+static PGconn *listen_session(struct store *s)
+{
+	const char *const keys[] = {"connect_timeout", "application_name", LISTEN_KEYS, "dbname",
+				    NULL};
+	const char *const vals[] = {"5", "cupid-notify", LISTEN_VALS, s->uri, NULL};
+	PGconn *pg = PQconnectdbParams(keys, vals, 1);
+	PGresult *res = NULL;
+	if (pg && PQstatus(pg) == CONNECTION_OK) {
+		PQsetNoticeProcessor(pg, quiet, NULL);
+		res = PQexec(pg, "SET statement_timeout = '5s'; LISTEN " CHANNEL);
+		if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+			PQclear(res);
+			res = PQexec(pg, "SELECT n FROM data_version");
+		}
+	}
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+		PQclear(res);
+		PQfinish(pg);
+		return NULL;
+	}
+	/* Steps gen if anything was committed since data_version last read the row: that may
+	 * be in bodies kept while nothing was listening. */
+	saw_counter(s, strtoull(PQgetvalue(res, 0, 0), NULL, 10));
+	PQclear(res);
+	return pg;
+}
+
+/* True when pid is the server process of one of this process's sessions: its commits have
+ * already moved gen. */
+static bool own_backend(struct store *s, int pid)
+{
+	pthread_mutex_lock(&s->mu);
+	struct conn *c = s->conns;
+	while (c && atomic_load(&c->backend) != pid)
+		c = c->next;
+	pthread_mutex_unlock(&s->mu);
+	return c != NULL;
+}
+
+/* The listener thread: while its session is up, every batch of notifications from other
+ * processes steps gen; when the session is lost, data_version goes back to reading the
+ * counter row (pushed is false) until a new session is listening. A write committed since
+ * the session began moved the row past seen, so the first such read steps gen: nothing
+ * missed while the loss went unnoticed outlives it. */
+static void *listener_main(void *arg)
+{
+	struct store *s = arg;
+	PGconn *pg = NULL;
+	int backoff = 100;
+	bool lost = false;
+	for (;;) {
+		if (!pg) {
+			if (!(pg = listen_session(s))) {
+				if (stopping(s, backoff))
+					break;
+				backoff = backoff < 3200 ? backoff * 2 : 5000;
+				continue;
+			}
+			if (lost)
+				fprintf(stderr, "cupid: postgresql: notification channel back\n");
+			backoff = 100;
+			lost = false;
+			atomic_store(&s->pushed, true);
+		}
+		struct pollfd p[2] = {{.fd = PQsocket(pg), .events = POLLIN},
+				      {.fd = s->stop[0], .events = POLLIN}};
+		int n = poll(p, 2, -1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || p[1].revents)
+			break;
+		bool alive = PQconsumeInput(pg) && PQstatus(pg) == CONNECTION_OK;
+		PGnotify *note;
+		bool any = false;
+		while ((note = PQnotifies(pg))) {
+			any = any || !own_backend(s, note->be_pid);
+			PQfreemem(note);
+		}
+		if (any)
+			atomic_fetch_add(&s->gen, 1);
+		if (!alive) {
+			atomic_store(&s->pushed, false);
+			fprintf(stderr, "cupid: postgresql: notification channel lost; the cache "
+					"reads the change counter until it is back\n");
+			lost = true;
+			PQfinish(pg);
+			pg = NULL;
+		}
+	}
+	atomic_store(&s->pushed, false);
+	PQfinish(pg);
+	return NULL;
+}
+
+/* Starts the listener on the first call (so that commands that never read through the
+ * cache never start it). */
+static void start_listener(struct store *s)
+{
+	pthread_mutex_lock(&s->mu);
+	if (!atomic_load(&s->tried)) {
+		if (!pipe2(s->stop, O_CLOEXEC)) {
+			s->listening = !pthread_create(&s->listener, NULL, listener_main, s);
+			if (!s->listening) {
+				close(s->stop[0]);
+				close(s->stop[1]);
+			}
+		}
+		if (!s->listening)
+			fprintf(stderr, "cupid: postgresql: cannot start the notification listener; "
+					"the cache reads the change counter\n");
+		atomic_store(&s->tried, true);
+	}
+	pthread_mutex_unlock(&s->mu);
+}
+
 static int pg_data_version(struct store *s, unsigned long long *v)
 {
+	if (atomic_load(&s->pushed)) {
+		*v = atomic_load(&s->gen);
+		return 0;
+	}
+	if (s->notify && !atomic_load(&s->tried))
+		start_listener(s);
+	atomic_fetch_add(&s->reads, 1);
 	char out[32];
 	int rc = query_row(s, "SELECT n FROM data_version", NULL, out, sizeof(out), NULL, 0);
-	*v = rc ? 0 : strtoull(out, NULL, 10);
+	if (!rc)
+		saw_counter(s, strtoull(out, NULL, 10));
+	*v = rc ? 0 : atomic_load(&s->gen);
 	return rc;
+}
+
+static void pg_version_stats(struct store *s, unsigned long *reads, bool *pushed)
+{
+	*reads = atomic_load(&s->reads);
+	*pushed = atomic_load(&s->pushed);
 }
 
 static int pg_exec(struct store *s, const char *sql, int n, const char *const *params,
@@ -649,6 +834,14 @@ static void pg_close(struct store *s)
 {
 	if (!s)
 		return;
+	if (s->listening) {
+		if (write(s->stop[1], "x", 1) != 1)
+			fprintf(stderr, "cupid: postgresql: cannot stop the listener\n");
+		pthread_join(s->listener, NULL);
+		close(s->stop[0]);
+		close(s->stop[1]);
+	}
+	pthread_mutex_destroy(&s->vmu);
 	for (struct conn *c = s->conns, *n; c; c = n) {
 		n = c->next;
 		forget_statements(c);
@@ -721,17 +914,20 @@ fail:
 	return -1;
 }
 
-static int pg_open(struct store **out, const char *uri, const char *synchronous, bool *created,
-		   char *err, size_t errlen)
+static int pg_open(struct store **out, const char *uri, const struct store_opts *o,
+		   bool *created, char *err, size_t errlen)
 {
-	(void)synchronous; /* PostgreSQL's durability is its own configuration */
+	/* PostgreSQL's durability is its own configuration: o->synchronous is SQLite's. */
 	struct store *s = calloc(1, sizeof(*s));
 	if (!s || !(s->uri = strdup(uri))) {
 		free(s);
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	s->notify = o->notify;
+	atomic_init(&s->gen, 1);
 	pthread_mutex_init(&s->mu, NULL);
+	pthread_mutex_init(&s->vmu, NULL);
 	pthread_key_create(&s->key, NULL);
 	struct conn *c;
 	int rc = conn(s, &c);
@@ -774,4 +970,5 @@ const struct store_ops store_pg = {
     .exec = pg_exec,
     .query = pg_query,
     .data_version = pg_data_version,
+    .version_stats = pg_version_stats,
 };

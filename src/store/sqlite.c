@@ -661,8 +661,8 @@ static int migrate(struct conn *c, bool *created, char *err, size_t errlen)
 	return exec(c->db, "COMMIT") ? -1 : 0;
 }
 
-static int sq_open(struct store **out, const char *path, const char *synchronous, bool *created,
-		   char *err, size_t errlen)
+static int sq_open(struct store **out, const char *path, const struct store_opts *o,
+		   bool *created, char *err, size_t errlen)
 {
 	struct store *s = calloc(1, sizeof(*s));
 	if (!s || !(s->path = strdup(path))) {
@@ -670,7 +670,7 @@ static int sq_open(struct store **out, const char *path, const char *synchronous
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	s->sync_full = strcmp(synchronous, "normal") != 0;
+	s->sync_full = strcmp(o->synchronous, "normal") != 0;
 	/* No allocation statistics: they take a process-wide mutex on every allocation. Only
 	 * possible before SQLite's first use; later it is refused, harmlessly. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);

@@ -8,16 +8,16 @@
 #include "err.h"
 #include "util/arena.h"
 
-int store_open(struct store_handle *h, const char *database, const char *synchronous,
+int store_open(struct store_handle *h, const char *database, const struct store_opts *o,
 	       bool *created, char *err, size_t errlen)
 {
 	if (!strncmp(database, "sqlite:", 7)) {
 		h->ops = &store_sqlite;
-		return h->ops->open(&h->s, database + 7, synchronous, created, err, errlen);
+		return h->ops->open(&h->s, database + 7, o, created, err, errlen);
 	}
 	if (!strncmp(database, "postgresql://", 13) || !strncmp(database, "postgres://", 11)) {
 		h->ops = &store_pg;
-		return h->ops->open(&h->s, database, synchronous, created, err, errlen);
+		return h->ops->open(&h->s, database, o, created, err, errlen);
 	}
 	snprintf(err, errlen, "database: unsupported '%.40s' (use sqlite:PATH or postgresql://...)",
 		 database);

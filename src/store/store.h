@@ -44,12 +44,20 @@ struct user_rec {
 	long long locked_until; /* unix seconds; 0: not locked; -1: until unlocked */
 };
 
+/* What open() is told besides the database. */
+struct store_opts {
+	const char *synchronous; /* SQLite: "full" or "normal" */
+	/* PostgreSQL: data_version answers from memory, moved by LISTEN/NOTIFY, while the
+	 * notification channel is up (postgresql.notify); otherwise it reads the counter row. */
+	bool notify;
+};
+
 struct store_ops {
 	const char *name; /* "sqlite" or "postgresql" (the health endpoint shows it) */
 	/* Opens the database named by uri (SQLite: the path, scheme stripped; PostgreSQL: the
 	 * whole libpq URI), creating and migrating its schema. Returns 0 or -1 with err.
 	 * *created is set when the database was new. */
-	int (*open)(struct store **s, const char *uri, const char *synchronous, bool *created,
+	int (*open)(struct store **s, const char *uri, const struct store_opts *o, bool *created,
 		    char *err, size_t errlen);
 	void (*close)(struct store *s);
 	/* Lists r under q in one read snapshot. Returns 0, ERR_BUSY or ERR_INTERNAL. Every call
@@ -85,8 +93,12 @@ struct store_ops {
 	/* A number that grows after every commit that changed data, by any connection of any
 	 * process (SQLite: a counter in the shared file <path>-gen; PostgreSQL: a counter row
 	 * that every write transaction moves). Read it before the data it vouches for. 0 or
-	 * ERR_* (then nothing may be cached). */
+	 * ERR_* (then nothing may be cached). PostgreSQL with notify: this process's commits
+	 * move it at once, other processes' when their notification arrives. */
 	int (*data_version)(struct store *s, unsigned long long *v);
+	/* For /cupid/metrics (NULL when the backend has none): how many data_version calls read
+	 * the database, and whether the version is pushed (no read) right now. */
+	void (*version_stats)(struct store *s, unsigned long *reads, bool *pushed);
 	/* Small statements written once for both backends in store.c ($1, $2... placeholders,
 	 * text parameters, NULL for SQL NULL). exec reports the rows changed; query calls row
 	 * once per result row with its columns as text (NULL for SQL NULL); a non-zero return
@@ -106,7 +118,7 @@ struct store_handle {
 
 /* Opens the backend named by database: "sqlite:PATH", or a PostgreSQL URI
  * ("postgresql://..." or "postgres://..."). Returns 0 or -1 with err. */
-int store_open(struct store_handle *h, const char *database, const char *synchronous,
+int store_open(struct store_handle *h, const char *database, const struct store_opts *o,
 	       bool *created, char *err, size_t errlen);
 
 /* One audit log entry (SPEC §6.5). */

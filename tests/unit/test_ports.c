@@ -32,7 +32,8 @@ static int setup(void **state)
 	if (!mkdtemp(dir) || conf_load(&conf, 0, none, err, sizeof(err)))
 		return -1;
 	snprintf(db, sizeof(db), "sqlite:%s/cupid.db", dir);
-	if (store_open(&app.store, db, "normal", &created, err, sizeof(err)))
+	if (store_open(&app.store, db, &(struct store_opts){.synchronous = "normal"}, &created, err,
+		       sizeof(err)))
 		return -1;
 	app.conf = &conf;
 	app.license = 1000000;
