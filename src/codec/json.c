@@ -8,17 +8,29 @@
 /* The longest a JSON string of n bytes can be escaped to: \u00XX for each, and the quotes. */
 #define JSON_STR_MAX(n) (6 * (n) + 2)
 
-/* Writes s (n bytes) as a JSON string at p; returns the end. p has JSON_STR_MAX(n) bytes. */
+/* Bytes a JSON string must escape: control characters, the quote and the backslash. */
+static const unsigned char needs_escape[256] = {
+    [0 ... 0x1f] = 1,
+    ['"'] = 1,
+    ['\\'] = 1,
+};
+
+/* Writes s (n bytes) as a JSON string at p; returns the end. p has JSON_STR_MAX(n) bytes.
+ * Runs that need no escape are copied whole. */
 static char *str_at(char *p, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	*p++ = '"';
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\') {
-			*p++ = (char)c;
-			continue;
-		}
+	size_t i = 0;
+	while (i < n) {
+		size_t run = i;
+		while (run < n && !needs_escape[(unsigned char)s[run]])
+			run++;
+		memcpy(p, s + i, run - i);
+		p += run - i;
+		if ((i = run) == n)
+			break;
+		unsigned char c = (unsigned char)s[i++];
 		*p++ = '\\';
 		switch (c) {
 		case '"':

@@ -56,18 +56,19 @@ static void put_field(struct buf *b, const char *name, const char *v)
 		return;
 	}
 	*at++ = '>';
-	for (size_t i = 0; i < vl; i++) {
-		const char *rep = v[i] == '&'	? "&amp;"
-				  : v[i] == '<' ? "&lt;"
-				  : v[i] == '>' ? "&gt;"
-						: NULL;
-		if (!rep) {
-			*at++ = v[i];
-			continue;
-		}
+	for (size_t i = 0; i < vl;) {
+		size_t run = i; /* a run that needs no escape is copied whole */
+		while (run < vl && v[run] != '&' && v[run] != '<' && v[run] != '>')
+			run++;
+		memcpy(at, v + i, run - i);
+		at += run - i;
+		if ((i = run) == vl)
+			break;
+		const char *rep = v[i] == '&' ? "&amp;" : v[i] == '<' ? "&lt;" : "&gt;";
 		size_t rl = strlen(rep);
 		memcpy(at, rep, rl);
 		at += rl;
+		i++;
 	}
 	*at++ = '<';
 	*at++ = '/';

@@ -241,12 +241,10 @@ static void row_obj(sqlite3_stmt *st, const struct resource *r, struct obj *o)
 		o->v[i] = NULL;
 		if (!f->expr)
 			continue;
-		if (sqlite3_column_type(st, j) == SQLITE_NULL)
-			o->v[i] = NULL;
-		else if (f->type == T_BOOL)
-			o->v[i] = sqlite3_column_int(st, j) ? "true" : "false";
-		else
+		if (f->type != T_BOOL) /* NULL for SQL NULL */
 			o->v[i] = (const char *)sqlite3_column_text(st, j);
+		else if (sqlite3_column_type(st, j) != SQLITE_NULL)
+			o->v[i] = sqlite3_column_int(st, j) ? "true" : "false";
 		j++;
 	}
 }
