@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # make bench: cupid against nginx, a libmicrohttpd hello-world (bench/hello.c), a bare SQLite
-# commit loop (bench/sqlite_commit.c) and json-server 0.17.4, with wrk, for inventories of
-# BENCH_NS ports (default "10 10000 100000"). Prints one table. Fails when a keep-alive run saw socket
-# errors or non-2xx answers. Installs wrk and nginx (apt-get) and json-server (npm ci) if missing.
+# commit loop (bench/sqlite_commit.c), json-server 0.17.4, cupid on PostgreSQL and the cupid of
+# an earlier commit, with wrk, for inventories of BENCH_NS ports (default "10 10000 100000").
+# Prints one table, then each performance target with its figure, its ratio and whether it is
+# met. Fails when a keep-alive run saw socket errors or non-2xx answers. Installs wrk, nginx
+# and PostgreSQL (apt-get) and json-server (npm ci) if missing.
 #   BENCH_SECONDS  measured seconds per wrk run (default 10; each run has a 2 s warm-up first)
 #   BENCH_NS       inventories to measure (default "10 10000 100000")
 #   BENCH_JS_MAX   largest inventory json-server is loaded with (default 1000; larger N use it)
+#   BENCH_BEFORE   the git revision whose writes the POST target compares with (default: the
+#                  one before the second performance round); empty skips it
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=bench/lib.sh
@@ -14,6 +18,7 @@ cd "$(dirname "$0")/.."
 SECS=${BENCH_SECONDS:-10}
 NS=${BENCH_NS:-"10 10000 100000"}
 JS_MAX=${BENCH_JS_MAX:-1000}
+BEFORE=${BENCH_BEFORE-5352e7e^}
 THREADS=1 CONNS=32 WARM=2s DUR=${SECS}s TIMEOUT=10s # wrk's default 2 s timeout cuts json-server's POSTs
 BUILD=build/o2 # its own tree, so every object is known to be built with -O2
 PORT_ID=ec664876-5879-4cff-a022-4929b37bd575 # a port of the seed fixture
@@ -33,6 +38,7 @@ command -v wrk >/dev/null || apt_pkgs+=(wrk)
 command -v curl >/dev/null || apt_pkgs+=(curl)
 command -v node >/dev/null || apt_pkgs+=(nodejs)
 command -v npm >/dev/null || apt_pkgs+=(npm)
+[ -x /usr/lib/postgresql/15/bin/initdb ] || apt_pkgs+=(postgresql)
 if [ "${#apt_pkgs[@]}" -gt 0 ]; then
 	echo "== installing ${apt_pkgs[*]} (apt-get)"
 	$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${apt_pkgs[@]}" >/dev/null
@@ -54,9 +60,32 @@ cc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -o "$BUILD/bench/sqlite_comm
 tmp=$(mktemp -d) # on the same disk as cupid's data directories and the SQLite loop
 chmod 755 "$tmp" # nginx's worker may run as another user (nobody when started as root)
 pids=()
-trap cleanup EXIT
+pg_dir=""
+bench_cleanup() {
+	cleanup
+	[ -z "$pg_dir" ] || bash scripts/pg-test-cluster.sh stop "$pg_dir" >/dev/null 2>&1 || true
+}
+trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
 set_pinning
+
+# The earlier cupid, for the POST target: built from git archive with -O2.
+old_bin=""
+if [ -n "$BEFORE" ] && git rev-parse -q --verify "$BEFORE^{commit}" >/dev/null 2>&1; then
+	before_rev=$(git rev-parse --short "$BEFORE")
+	echo "== building the cupid of $before_rev (the POST target's reference) with -O2"
+	mkdir -p "$tmp/before"
+	git archive "$before_rev" | tar -x -C "$tmp/before"
+	env -u CFLAGS -u LDFLAGS -u SAN make -s -j2 -C "$tmp/before" BUILD=build OPT=-O2 build/cupid >/dev/null
+	old_bin=$tmp/before/build/cupid
+fi
+
+# A PostgreSQL cluster of the run's own (fsync off: its speed is not what is measured here).
+echo "== starting a PostgreSQL cluster (scripts/pg-test-cluster.sh)"
+pg_out=$(bash scripts/pg-test-cluster.sh start)
+pg_dir=$(sed -n 's/^dir=//p' <<<"$pg_out")
+pg_admin=$(sed -n 's/^uri=//p' <<<"$pg_out")
+[ -n "$pg_admin" ] || fail "no PostgreSQL cluster"
 
 # A free TCP port on 127.0.0.1 (nothing answers a connect on it), below the kernel's range of
 # ephemeral ports, where a client's own end of a connection could hold it.
@@ -85,7 +114,7 @@ wait_200() {
 start_cupid() {
 	local data=$1 sync=$2
 	shift 2
-	"${srv[@]}" "$BUILD/cupid" --https.listen=127.0.0.1:0 --http.listen=127.0.0.1:0 \
+	"${srv[@]}" "${run_bin:-$BUILD/cupid}" --https.listen=127.0.0.1:0 --http.listen=127.0.0.1:0 \
 		--data_dir="$data" --fixture=seed --user.admin=administrator:pw --log.level=warn \
 		--license.voice_ports=1000000 --sqlite.synchronous="$sync" "$@" \
 		>"$tmp/cupid.out" 2>>"$tmp/cupid.err" &
@@ -129,7 +158,7 @@ populate() {
 
 # --- measuring -------------------------------------------------------------------------------
 rows=()
-declare -A rps p50 p99 sockerr nref href jref sref rss note
+declare -A rps p50 p99 sockerr nref href jref sref qref bref rss note
 
 # Runs wrk: warm-up, then the measured run; records row $1. $2 url, $3 pid of the server,
 # $4 mode (get | close | write: $BENCH_METHOD with $BENCH_BODY), then extra headers. Socket errors fail the run except in close
@@ -191,6 +220,14 @@ for N in "${ns_arr[@]}"; do
 	cupid_get "$tmp/port.xml" "$P"
 	cupid_get "$tmp/port.json" "$P" "$JSON"
 	cupid_get "$tmp/page-$N.json" "$LIST?rowsPerPage=100&pageNumber=1" "$JSON"
+	# PostgreSQL gets the same inventory (cupid export, then import into a new database).
+	pg_db=${pg_admin%/*}/bench_$N
+	PGOPTIONS=--client-min-messages=warning psql -q "$pg_admin" -c "DROP DATABASE IF EXISTS bench_$N" -c "CREATE DATABASE bench_$N" >/dev/null
+	mkdir -p "$tmp/pgdata-$N"
+	"$BUILD/cupid" export --data_dir="$data" >"$tmp/inventory.json" 2>"$tmp/export.err" ||
+		{ cat "$tmp/export.err" >&2; fail "cupid export failed"; }
+	"$BUILD/cupid" import "$tmp/inventory.json" --database="$pg_db" --data_dir="$tmp/pgdata-$N" \
+		--license.voice_ports=1000000 >"$tmp/import.out" 2>&1 || { cat "$tmp/import.out" >&2; fail "cupid import into PostgreSQL failed"; }
 
 	if [ "$first" = 1 ]; then
 		first=0
@@ -214,6 +251,10 @@ for N in "${ns_arr[@]}"; do
 			http {
 			    access_log off;
 			    keepalive_requests 100000000;
+			    etag off;
+			    server_tokens off;
+			    sendfile on;
+			    tcp_nopush on;
 			    client_body_temp_path $tmp/nginx/body;
 			    proxy_temp_path $tmp/nginx/proxy;
 			    fastcgi_temp_path $tmp/nginx/fastcgi;
@@ -270,6 +311,19 @@ for N in "${ns_arr[@]}"; do
 	measure "$c port xml http" "$cupid_http$P" "$cupid_pid" get
 	nref["$c port xml http"]="nginx N=$N port xml http"
 	href["$c port xml http"]="hello N=$N port xml http"
+	# The same GET on PostgreSQL right after (its own process on a copy of the inventory),
+	# with invalidations pushed (the default) and with the change counter read every time.
+	for notify in true false; do
+		pr="cupid N=$N postgresql port xml http notify=$notify"
+		cupid_http_sq=$cupid_http cupid_pid_sq=$cupid_pid cupid_https_sq=$cupid_https
+		start_cupid "$tmp/pgdata-$N" full --database="$pg_db" --postgresql.notify="$notify"
+		cupid_get "$tmp/check" "$P"
+		cmp -s "$tmp/check" "$tmp/port.xml" || fail "cupid on PostgreSQL answers another body"
+		measure "$pr" "$cupid_http$P" "$cupid_pid" get
+		qref["$pr"]="$c port xml http"
+		stop_pid "$cupid_pid"
+		cupid_http=$cupid_http_sq cupid_pid=$cupid_pid_sq cupid_https=$cupid_https_sq
+	done
 	measure "$c port json http" "$cupid_http$P" "$cupid_pid" get "$JSON"
 	measure "nginx N=$N port xml https" "https://127.0.0.1:$ng_https/port.xml" "$nginx_pid" get
 	measure "hello N=$N port xml https" "$hello_https/port" "$hello_pid" get
@@ -308,6 +362,16 @@ for N in "${ns_arr[@]}"; do
 	# Writes last (they add ports): POST of 2 ports and PUT of one port, for each durability.
 	export BENCH_BODY BENCH_METHOD
 	for sync in full normal; do
+		if [ "$sync" = normal ] && [ -n "$old_bin" ]; then
+			# The earlier build on an inventory of its own (its schema is older), right before.
+			mkdir -p "$tmp/olddata-$N"
+			run_bin=$old_bin start_cupid "$tmp/olddata-$N" normal
+			populate "$N" >/dev/null
+			BENCH_METHOD=POST BENCH_BODY=$(ADD_BODY 2)
+			measure "cupid $before_rev N=$N POST 2 ports http sync=normal" "$cupid_http$LIST" "$cupid_pid" write
+			stop_pid "$cupid_pid"
+			bref["$c POST 2 ports http sync=normal"]="cupid $before_rev N=$N POST 2 ports http sync=normal"
+		fi
 		sqlite_commits "N=$N sync=$sync" "$sync"
 		start_cupid "$data" "$sync"
 		BENCH_METHOD=POST BENCH_BODY=$(ADD_BODY 2)
@@ -369,34 +433,81 @@ done
 
 # --- the table -------------------------------------------------------------------------------
 echo
-row='%-48s %9s %8s %8s %7s %7s %7s %8s %9s  %s\n'
+row='%-56s %9s %8s %8s %7s %7s %7s %8s %8s %8s %9s  %s\n'
 # shellcheck disable=SC2059 # the format is the constant above
-printf "$row" target 'req/s' 'p50 ms' 'p99 ms' 'x nginx' 'x hello' 'x j-srv' 'x sqlite' 'peak RSS' 'socket errors'
+printf "$row" target 'req/s' 'p50 ms' 'p99 ms' 'x nginx' 'x hello' 'x j-srv' 'x commit' 'x sqlite' 'x before' 'peak RSS' 'socket errors'
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 for r in "${rows[@]}"; do
-	xn="" xh="" xj="" xs="" m=""
+	xn="" xh="" xj="" xs="" xq="" xb="" m=""
 	[ -n "${nref[$r]:-}" ] && xn=$(ratio "${rps[$r]}" "${rps[${nref[$r]}]}")
 	[ -n "${href[$r]:-}" ] && xh=$(ratio "${rps[$r]}" "${rps[${href[$r]}]}")
 	[ -n "${jref[$r]:-}" ] && xj=$(ratio "${rps[$r]}" "${rps[${jref[$r]}]}")
 	[ -n "${sref[$r]:-}" ] && xs=$(ratio "${rps[$r]}" "${rps[${sref[$r]}]}")
+	[ -n "${qref[$r]:-}" ] && xq=$(ratio "${rps[$r]}" "${rps[${qref[$r]}]}")
+	[ -n "${bref[$r]:-}" ] && xb=$(ratio "${rps[$r]}" "${rps[${bref[$r]}]}")
 	if [ -n "${note[$r]:-}" ]; then
 		n=${r#cupid N=}
 		n=${n%% *}
 		m="$((rss[$n] / 1024)) MiB"
 	fi
 	# shellcheck disable=SC2059
-	printf "$row" "$r" "${rps[$r]}" "${p50[$r]:-}" "${p99[$r]:-}" "$xn" "$xh" "$xj" "$xs" "$m" "${sockerr[$r]:-}"
+	printf "$row" "$r" "${rps[$r]}" "${p50[$r]:-}" "${p99[$r]:-}" "$xn" "$xh" "$xj" "$xs" "$xq" "$xb" "$m" "${sockerr[$r]:-}"
 done
 echo "req/s, p50, p99: wrk -t$THREADS -c$CONNS --timeout $TIMEOUT, ${DUR} after a $WARM warm-up; $pinning"
 echo "x nginx: cupid req/s over nginx serving the same body bytes (one port: from memory with return;"
-echo "  page 1: cupid's page in a file, open_file_cache on), measured just before; x hello: over the"
-echo "  libmicrohttpd hello-world (bench/hello.c) answering the one-port XML, measured just before;"
+echo "  page 1: cupid's page in a file, open_file_cache and sendfile on; access log and etag off,"
+echo "  unlimited keep-alive), measured just before; x hello: over the libmicrohttpd hello-world"
+echo "  (bench/hello.c) answering the one-port XML, measured just before;"
 echo "  x j-srv: over json-server on the same"
 echo "  workload (GET one record, GET 100 records, POST: cupid adds 2 ports, json-server 1 record);"
-echo "  x sqlite: over the commits/s of bench/sqlite_commit.c (one small row per transaction, no HTTP)"
+echo "  x commit: over the commits/s of bench/sqlite_commit.c (one small row per transaction, no HTTP)"
 echo "  with the same synchronous setting, measured just before"
+echo "x sqlite: cupid on PostgreSQL (a cluster of this run's own, same inventory) over cupid on SQLite,"
+echo "  measured just before; notify=false reads the change counter on every cached GET"
+echo "x before: over the cupid of ${before_rev:-(none)} on the same workload, measured just before"
 echo "no cache: cupid started with cache.max_bytes=0 (every GET reads the database)"
 echo "peak RSS: cupid's VmHWM for that N, on its first row (largest of its four processes: cache on, cache off,"
 echo "  writes with sync=full, writes with sync=normal)"
 echo "socket errors (connect/read/write/timeout): only Connection: close runs may have them"
 echo "== all keep-alive runs: 0 socket errors; all runs: 0 non-2xx responses"
+
+# --- the targets -----------------------------------------------------------------------------
+echo
+echo "== targets (each a ratio in this run)"
+trow='%-60s %10s %10s %7s %7s  %s\n'
+# shellcheck disable=SC2059
+printf "$trow" target figure reference ratio want result
+met=0 missed=0
+# target NAME FIGURE REFERENCE WANT [le]: the ratio FIGURE/REFERENCE must be >= WANT (with le:
+# FIGURE itself must be < WANT, and REFERENCE is "-").
+target() {
+	local name=$1 fig=$2 ref=$3 want=$4 how=${5:-ge} r ok
+	if [ "$how" = lt ]; then
+		r=-
+		ok=$(awk -v a="$fig" -v b="$want" 'BEGIN {print (a < b) ? 1 : 0}')
+	else
+		r=$(ratio "$fig" "$ref")
+		ok=$(awk -v a="$r" -v b="$want" 'BEGIN {print (a >= b) ? 1 : 0}')
+	fi
+	if [ "$ok" = 1 ]; then met=$((met + 1)); else missed=$((missed + 1)); fi
+	# shellcheck disable=SC2059
+	printf "$trow" "$name" "$fig" "$ref" "$r" "$([ "$how" = lt ] && echo "< $want" || echo ">= $want")" \
+		"$([ "$ok" = 1 ] && echo met || echo MISSED)"
+}
+for N in "${ns_arr[@]}"; do
+	c="cupid N=$N"
+	target "N=$N GET one port, plain HTTP, x nginx" "${rps["$c port xml http"]}" "${rps["nginx N=$N port xml http"]}" 0.8
+	target "N=$N GET one port, HTTPS keep-alive, x nginx" "${rps["$c port xml https"]}" "${rps["nginx N=$N port xml https"]}" 0.8
+	if [ "$N" -ge 100 ]; then # a page of 100 ports
+		target "N=$N page of 100, cache off, x nginx" "${rps["$c list json http page 1, no cache"]}" "${rps["nginx N=$N page 1 json http"]}" 0.5
+	fi
+	target "N=$N GET one port on PostgreSQL (notify), x SQLite" "${rps["cupid N=$N postgresql port xml http notify=true"]}" "${rps["$c port xml http"]}" 0.8
+	if [ -n "${bref["$c POST 2 ports http sync=normal"]:-}" ]; then
+		target "N=$N POST 2 ports, sync=normal, x cupid $before_rev" "${rps["$c POST 2 ports http sync=normal"]}" "${rps[${bref["$c POST 2 ports http sync=normal"]}]}" 2
+	fi
+	target "N=$N p99 of GET one port at $CONNS connections (ms)" "${p99["$c port xml http"]}" - 2 lt
+	if [ "$N" -ge 100000 ]; then
+		target "N=$N peak RSS (MiB)" "$((rss[$N] / 1024))" - 30 lt
+	fi
+done
+echo "== targets: $met met, $missed missed"
