@@ -235,8 +235,8 @@ int main(int argc, char **argv)
 	/* Response bodies (a page of 100 ports is about 100 KB) come from the heap and stay
 	 * mapped between requests: otherwise glibc gives them back after every request
 	 * (madvise) and faults them in again on the next. */
-	mallopt(M_MMAP_THRESHOLD, 4 << 20);
-	mallopt(M_TRIM_THRESHOLD, 8 << 20);
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
+	mallopt(M_TRIM_THRESHOLD, 2 << 20);
 	if (!(srv = server_start(&app, https, http, cert, key, err, sizeof(err))))
 		goto out;
 	/* A harness reads the JSON line on stdout; the usual lines go to stderr then. */

@@ -11,9 +11,11 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -52,7 +54,6 @@ struct conn {
 	bool down;		 /* the last attempt to connect failed (logged once) */
 	bool batch, nested;	 /* in a batch (pg_batch_begin); in one of its savepoints */
 	bool writing;		 /* the open transaction is a write (begin(true)) */
-	atomic_int backend;	 /* the session's server process (the listener skips its news) */
 	struct conn *next;
 };
 
@@ -75,6 +76,10 @@ struct store {
 	unsigned long long seen;  /* the counter row as last read */
 	pthread_t listener;
 	int stop[2];		  /* a pipe: writing to it stops the listener */
+	/* The notifications' payload names the process that sent them (its own are skipped:
+	 * its commits moved gen already); begin_write is the write transaction's start. */
+	char token[32];
+	char begin_write[160];
 };
 
 static void quiet(void *arg, const char *msg)
@@ -113,7 +118,6 @@ static int session(struct conn *c)
 		bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
 		PQclear(res);
 		if (ok) {
-			atomic_store(&c->backend, PQbackendPID(c->pg));
 			if (c->down)
 				fprintf(stderr, "cupid: postgresql: connected again\n");
 			c->down = false;
@@ -467,9 +471,7 @@ static int pg_begin(struct store *s, bool write)
 	 * writer reads (licence, group limit, names, numbering) hold until it commits, and
 	 * READ COMMITTED lets it see every write committed before it got the lock. The change
 	 * counter moves with every write transaction (data_version). */
-	rc = cmd(c, write ? "BEGIN; SELECT pg_advisory_xact_lock(" WRITE_LOCK ");"
-			    " UPDATE data_version SET n = n + 1; NOTIFY " CHANNEL
-			  : "BEGIN ISOLATION LEVEL REPEATABLE READ");
+	rc = cmd(c, write ? s->begin_write : "BEGIN ISOLATION LEVEL REPEATABLE READ");
 	c->writing = write && !rc;
 	if (rc && PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) != PQTRANS_IDLE)
 		cmd(c, "ROLLBACK"); /* callers do not roll back a begin() that failed */
@@ -689,18 +691,6 @@ static PGconn *listen_session(struct store *s)
 	return pg;
 }
 
-/* True when pid is the server process of one of this process's sessions: its commits have
- * already moved gen. */
-static bool own_backend(struct store *s, int pid)
-{
-	pthread_mutex_lock(&s->mu);
-	struct conn *c = s->conns;
-	while (c && atomic_load(&c->backend) != pid)
-		c = c->next;
-	pthread_mutex_unlock(&s->mu);
-	return c != NULL;
-}
-
 /* The listener thread: while its session is up, every batch of notifications from other
  * processes steps gen; when the session is lost, data_version goes back to reading the
  * counter row (pushed is false) until a new session is listening. A write committed since
@@ -737,7 +727,7 @@ static void *listener_main(void *arg)
 		PGnotify *note;
 		bool any = false;
 		while ((note = PQnotifies(pg))) {
-			any = any || !own_backend(s, note->be_pid);
+			any = any || strcmp(note->extra, s->token);
 			PQfreemem(note);
 		}
 		if (any)
@@ -926,6 +916,16 @@ static int pg_open(struct store **out, const char *uri, const struct store_opts 
 	}
 	s->notify = o->notify;
 	atomic_init(&s->gen, 1);
+	/* Unique enough among the processes on one database: pid, start time and address. */
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	snprintf(s->token, sizeof(s->token), "%x-%lx",
+		 (unsigned)getpid() ^ (unsigned)((uintptr_t)s >> 4),
+		 (unsigned long)ts.tv_sec * 1000000000ul + (unsigned long)ts.tv_nsec);
+	snprintf(s->begin_write, sizeof(s->begin_write),
+		 "BEGIN; SELECT pg_advisory_xact_lock(" WRITE_LOCK ");"
+		 " UPDATE data_version SET n = n + 1; NOTIFY " CHANNEL ", '%s'",
+		 s->token);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_mutex_init(&s->vmu, NULL);
 	pthread_key_create(&s->key, NULL);
