@@ -27,11 +27,12 @@ def start(binary, uri, data_dir, fixture):
     args = [binary, "serve", "--https.listen=", "--http.listen=127.0.0.1:0", f"--database={uri}",
             f"--data_dir={data_dir}", "--user.admin=administrator:pw", "--log.level=warn",
             "--postgresql.notify=true"] + ([f"--fixture={fixture}"] if fixture else [])
-    p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                          stdin=subprocess.DEVNULL)
+    line = ""
     deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        line = p.stderr.readline().decode()
+    while time.monotonic() < deadline:  # "cupid: listening on ..." lines come on stdout
+        line = p.stdout.readline().decode()
         m = re.search(r"listening on http://127\.0\.0\.1:(\d+)", line)
         if m:
             return p, int(m.group(1))
