@@ -44,7 +44,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		exit(1);
 	}
 	snprintf(db, sizeof(db), "sqlite:%s/cupid.db", dir);
-	if (store_open(&app.store, db, "normal", &created, err, sizeof(err))) {
+	if (store_open(&app.store, db, &(struct store_opts){.synchronous = "normal"}, &created, err,
+		       sizeof(err))) {
 		fprintf(stderr, "fuzz_fixture: %s\n", err);
 		exit(1);
 	}
